@@ -1,0 +1,2 @@
+import ExplainKit
+print("explain-bench")

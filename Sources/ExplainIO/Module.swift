@@ -1,0 +1,2 @@
+import ExplainTensor
+import ExplainNN

@@ -1,0 +1,5 @@
+@_exported import ExplainTensor
+@_exported import ExplainNN
+@_exported import ExplainMethods
+@_exported import ExplainIO
+@_exported import ExplainReport

@@ -1,0 +1,3 @@
+import ExplainCLI
+
+ExplainCommand.main()
