@@ -1,0 +1,26 @@
+import ExplainNN
+import ExplainTensor
+
+extension Model: DifferentiablePredictor {
+    /// Evaluates a batch of flat rows, validating the row width.
+    public func predict(_ batch: Tensor) throws -> Tensor {
+        guard batch.sampleCount == inputWidth else {
+            throw ExplainError(.invalidInput, "rows have \(batch.sampleCount) values, model \(name) expects \(inputWidth)")
+        }
+        return forward(batch)
+    }
+
+    /// The outputs and the gradient of each row's target output, validating widths and targets.
+    public func gradient(_ batch: Tensor, targets: [Int]) throws -> (outputs: Tensor, gradient: Tensor) {
+        guard batch.sampleCount == inputWidth else {
+            throw ExplainError(.invalidInput, "rows have \(batch.sampleCount) values, model \(name) expects \(inputWidth)")
+        }
+        guard targets.count == batch.batchSize else {
+            throw ExplainError(.invalidArgument, "\(targets.count) targets for \(batch.batchSize) rows")
+        }
+        if let bad = targets.first(where: { !(0..<outputCount).contains($0) }) {
+            throw ExplainError(.invalidArgument, "target \(bad) is out of range 0..<\(outputCount)")
+        }
+        return inputGradient(batch, targets: targets)
+    }
+}

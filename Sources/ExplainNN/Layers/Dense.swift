@@ -1,0 +1,75 @@
+import ExplainTensor
+
+/// A fully connected layer, y = W x + b, with PyTorch's `nn.Linear` layout (`weight[out][in]`).
+public struct Dense: Layer {
+    public var name: String
+    public var type: String { "dense" }
+    /// `[out, in]`.
+    public var weight: Tensor
+    /// `[out]`.
+    public var bias: Tensor
+
+    public init(name: String, weight: Tensor, bias: Tensor) {
+        precondition(weight.shape.count == 2 && bias.shape == [weight.shape[0]], "Dense: weight \(weight.shape), bias \(bias.shape)")
+        self.name = name
+        self.weight = weight
+        self.bias = bias
+    }
+
+    public var inputCount: Int { weight.shape[1] }
+    public var outputCount: Int { weight.shape[0] }
+
+    public var parameters: [Tensor] {
+        get { [weight, bias] }
+        set { weight = newValue[0]; bias = newValue[1] }
+    }
+    public var parameterNames: [String] { ["weight", "bias"] }
+
+    public func outputShape(for inputShape: [Int]) throws(ExplainError) -> [Int] {
+        guard inputShape.count == 1 else {
+            throw ExplainError(.invalidModel, "dense needs a flat input, got shape \(inputShape) (add a flatten layer)")
+        }
+        guard inputShape[0] == inputCount else {
+            throw ExplainError(.invalidModel, "dense expects \(inputCount) inputs, the previous layer gives \(inputShape[0])")
+        }
+        return [outputCount]
+    }
+
+    public func callAsFunction(_ input: Tensor, mode: Mode) -> (output: Tensor, pullback: Pullback) {
+        let n = input.batchSize, k = inputCount, m = outputCount
+        var out = [Float](repeating: 0, count: n * m)
+        // Broadcast the bias, then Y += X · Wᵀ.
+        bias.scalars.withUnsafeBufferPointer { b in
+            out.withUnsafeMutableBufferPointer { o in
+                for r in 0..<n { for j in 0..<m { o[r * m + j] = b[j] } }
+            }
+        }
+        input.scalars.withUnsafeBufferPointer { x in
+            weight.scalars.withUnsafeBufferPointer { w in
+                out.withUnsafeMutableBufferPointer { o in
+                    BLAS.gemm(x.baseAddress!, w.baseAddress!, o.baseAddress!, m: n, n: m, k: k, transposeB: true, beta: 1)
+                }
+            }
+        }
+        let output = Tensor(shape: [n, m], scalars: out)
+        let weightCopy = self.weight
+        let inputShape = input.shape
+        return (output, { dy in
+            var dx = [Float](repeating: 0, count: n * k)
+            var dw = [Float](repeating: 0, count: m * k)
+            dy.scalars.withUnsafeBufferPointer { g in
+                weightCopy.scalars.withUnsafeBufferPointer { w in
+                    dx.withUnsafeMutableBufferPointer { d in
+                        BLAS.gemm(g.baseAddress!, w.baseAddress!, d.baseAddress!, m: n, n: k, k: m)
+                    }
+                }
+                input.scalars.withUnsafeBufferPointer { x in
+                    dw.withUnsafeMutableBufferPointer { d in
+                        BLAS.gemm(g.baseAddress!, x.baseAddress!, d.baseAddress!, m: m, n: k, k: n, transposeA: true)
+                    }
+                }
+            }
+            return (Tensor(shape: inputShape, scalars: dx), [Tensor(shape: [m, k], scalars: dw), dy.sumOverBatch().reshaped([m])])
+        })
+    }
+}

@@ -1,0 +1,90 @@
+import ExplainTensor
+
+/// A network built at runtime from a model file: layers in order, with shapes inferred and hooks attached.
+///
+/// `Model` is a class so that hooks registered on it are shared by every explainer that uses it. Running it is
+/// thread-safe; changing its parameters (`setParameters`) is for the trainer, when nothing else runs the model.
+public final class Model: @unchecked Sendable {
+    public let name: String
+    /// The shape of one input row: `[n]` or `[C, H, W]`.
+    public let inputShape: [Int]
+    public let featureNames: [String]
+    public let outputNames: [String]
+    public private(set) var layers: [any Layer]
+    /// The output shape of one sample after each layer.
+    public let layerShapes: [[Int]]
+    let hooks = HookRegistry()
+
+    /// Builds a model, inferring every layer's output shape.
+    ///
+    /// - Throws: `ExplainError(.invalidModel)` located at `layers[i]` (or `input.features`, `output.names`) when a layer
+    ///   does not fit its input, names repeat, the feature count disagrees with the shape, or the output count
+    ///   disagrees with `outputNames`.
+    public init(name: String, inputShape: [Int], featureNames: [String], outputNames: [String],
+                layers: [any Layer]) throws(ExplainError) {
+        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }), inputShape.count == 1 || inputShape.count == 3 else {
+            throw ExplainError(.invalidModel, "expected [n] or [C, H, W] with positive sizes, got \(inputShape)", at: "input.shape")
+        }
+        let width = inputShape.reduce(1, *)
+        guard featureNames.count == width else {
+            throw ExplainError(.invalidModel, "expected \(width) feature names for shape \(inputShape), got \(featureNames.count)", at: "input.features")
+        }
+        guard !layers.isEmpty else { throw ExplainError(.invalidModel, "expected at least one layer", at: "layers") }
+        var seen = Set<String>()
+        var shapes: [[Int]] = []
+        var shape = inputShape
+        for (i, layer) in layers.enumerated() {
+            guard seen.insert(layer.name).inserted else {
+                throw ExplainError(.invalidModel, "duplicate layer name \"\(layer.name)\"", at: "layers[\(i)].name")
+            }
+            do { shape = try layer.outputShape(for: shape) } catch { throw error.located(in: "layers[\(i)]") }
+            shapes.append(shape)
+        }
+        guard shape.reduce(1, *) == outputNames.count else {
+            throw ExplainError(.invalidModel, "the network gives \(shape.reduce(1, *)) outputs, but \(outputNames.count) names are given", at: "output.names")
+        }
+        self.name = name
+        self.inputShape = inputShape
+        self.featureNames = featureNames
+        self.outputNames = outputNames
+        self.layers = layers
+        self.layerShapes = shapes
+    }
+
+    /// The number of input values per row.
+    public var inputWidth: Int { inputShape.reduce(1, *) }
+    /// The number of outputs per row.
+    public var outputCount: Int { outputNames.count }
+    /// Whether the last layer is a softmax (the trainer then trains on the logits).
+    public var endsInSoftmax: Bool { layers.last is Softmax }
+    /// The layer names, in order.
+    public var layerNames: [String] { layers.map(\.name) }
+    /// All trainable parameters, per layer.
+    public var parameters: [[Tensor]] { layers.map(\.parameters) }
+    /// The number of trainable scalars.
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+
+    /// Replaces every layer's parameters (same shapes, per layer).
+    public func setParameters(_ values: [[Tensor]]) {
+        precondition(values.count == layers.count)
+        for i in layers.indices where !values[i].isEmpty {
+            precondition(values[i].map(\.shape) == layers[i].parameters.map(\.shape), "setParameters: shape change")
+            layers[i].parameters = values[i]
+        }
+    }
+
+    /// The index of the layer with this name.
+    /// - Throws: `ExplainError(.unknownLayer)` listing the known names.
+    public func layerIndex(named layerName: String) throws(ExplainError) -> Int {
+        guard let i = layers.firstIndex(where: { $0.name == layerName }) else {
+            throw ExplainError(.unknownLayer, "unknown layer \"\(layerName)\"; layers are \(layerNames.joined(separator: ", "))")
+        }
+        return i
+    }
+
+    /// Views a batch as `[N] + inputShape` (accepts flat `[N, width]` rows).
+    public func batch(_ x: Tensor) -> Tensor {
+        precondition(x.sampleCount == inputWidth, "Model \(name): rows of \(x.sampleCount) values, expected \(inputWidth)")
+        return x.shape == [x.batchSize] + inputShape ? x : x.reshaped([x.batchSize] + inputShape)
+    }
+}
