@@ -75,7 +75,7 @@ struct RowPage {
         var y = PageTemplate.heading("Diagnostics", at: Point(left.minX, left.minY), measure: measure, into: &d)
         diagnostics.draw(in: Rect(x: left.minX, y: y, width: left.width - 20, height: left.maxY - y),
                          measure: measure, into: &d)
-        y = PageTemplate.heading("Agreement between methods", at: Point(right.minX, right.minY), measure: measure,
+        y = PageTemplate.heading("Agreement between methods (ranks of |φ|)", at: Point(right.minX, right.minY), measure: measure,
                                  into: &d)
         var fitted = agreement
         fitted.rows = PageTemplate.fitting(agreement.rows, table: agreement, height: right.maxY - y, measure: measure)
