@@ -31,10 +31,12 @@ struct RowPage {
         let (method, e) = explanations[0]
         var table = Table(header: [], rows: RowDiagnostics.keyValueRows(method: method, e), font: Fonts.label)
         if input.isImage {
+            let figure = ImageAttributionFigure(attributions: e.attributions, input: values, shape: input.inputShape)
             let tableHeight = table.height(measure: measure) + 20
-            let (figureFrame, rest) = content.sliceTop(content.height - tableHeight)
-            d.add(ImageAttributionFigure(attributions: e.attributions, input: values, shape: input.inputShape)
-                .draw(in: figureFrame, measure: measure))
+            let figureHeight = min(content.height - tableHeight,
+                                   figure.preferredHeight(width: content.width, measure: measure))
+            let (figureFrame, rest) = content.sliceTop(figureHeight + 8)
+            d.add(figure.draw(in: figureFrame, measure: measure))
             let y = PageTemplate.heading("Diagnostics", at: Point(rest.minX, rest.minY + 6), measure: measure,
                                          into: &d)
             table.draw(in: Rect(x: rest.minX, y: y, width: rest.width * 0.6, height: rest.maxY - y),

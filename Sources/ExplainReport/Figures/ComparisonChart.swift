@@ -80,11 +80,13 @@ public struct ComparisonChart: Sendable {
             for f in shown where f < phi.count && phi[f].isFinite {
                 m = max(m, abs(phi[f]) + 1.96 * (se.flatMap { f < $0.count ? $0[f] : nil } ?? 0))
             }
-            m = m > 0 ? m * 1.05 : 1
-            let scale = Scale(lower: -m, upper: m, start: panel.minX, end: panel.maxX)
+            m = Scale.niceStep(m > 0 ? m : 1)
+            // Keep the end tick labels inside the panel so neighbouring panels' labels never meet.
+            let pad = measure.measure(Labels.number(-m, digits: 3), font: Fonts.tick).width / 2 + 2
+            let scale = Scale(lower: -m, upper: m, start: panel.minX + pad, end: panel.maxX - pad)
             d.fittedText(Labels.methodName(column.method), at: Point(panel.midX, frame.minY), width: panel.width,
                          font: Fonts.labelBold, measure: measure, anchor: .middle, baseline: .top, role: .title)
-            Axes.bottom(scale, plot: panel, title: nil, measure: measure, tickCount: 3, into: &d)
+            Axes.bottom(scale, plot: panel, title: nil, measure: measure, tickCount: 2, into: &d)
             d.line(Point(scale.map(0), panel.minY), Point(scale.map(0), panel.maxY), Stroke(Palette.axis, width: 0.6),
                    role: .zeroLine)
             for (i, f) in shown.enumerated() where f < phi.count && phi[f].isFinite {

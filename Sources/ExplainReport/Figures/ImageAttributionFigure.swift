@@ -44,6 +44,14 @@ public struct ImageAttributionFigure: Sendable {
         return mean.map { hi > lo ? ($0 - lo) / (hi - lo) : 0.5 }
     }
 
+    /// The height the figure uses at `width` when height is not the constraint.
+    public func preferredHeight(width: Double, measure: any TextMeasuring) -> Double {
+        let panelCount = input == nil ? 1.0 : 3.0
+        let panelWidth = (width - 58 - 16 * panelCount) / panelCount
+        return measure.measure("0", font: Fonts.label).height + 4 + measure.measure("0", font: Fonts.small).height
+            + 6 + max(0, panelWidth) * Double(height) / Double(self.width)
+    }
+
     /// Lays out the panels and the colour bar in `frame`.
     public func draw(in frame: Rect, measure: any TextMeasuring) -> Drawing {
         var d = Drawing()
