@@ -19,6 +19,9 @@ struct ReportSampleTests {
         try ReportWriter.writePDF(ReportFixtures.tabular(rowCount: 1000, explained: Array(0..<1000),
                                                          withNetwork: false),
                                   to: directory + "/report-1000.pdf", maxPages: 5)
+        try ReportWriter.writePDF(ReportFixtures.tabular(methods: ["gradient"], withNetwork: false),
+                                  to: directory + "/report-gradient.pdf")
+        try ReportWriter.writePNGs(ReportFixtures.tabular(), directory: directory + "/png", dpi: 60)
         try TrainingReport(modelName: "bc-mlp", architecture: ReportFixtures.tabular().architecture,
                            history: ReportFixtures.history(), date: "2026-11-29").writePDF(to: directory + "/training.pdf")
     }

@@ -42,10 +42,10 @@ public final class CairoCanvas: Canvas {
         try check(cairo_status(cr), "cannot create drawing context")
     }
 
-    /// A PNG canvas rendering each page at `dpi` dots per inch; write each page with `writePNG(into:)`.
+    /// A PNG canvas rendering each page at `dpi` (10–600) dots per inch; write each page with `writePNG(into:)`.
     public init(pngDPI dpi: Double) throws {
-        guard dpi.isFinite, dpi >= 10, dpi <= 1200 else {
-            throw ExplainError(.invalidArgument, "DPI must be between 10 and 1200, got \(dpi)", at: "dpi")
+        guard dpi.isFinite, dpi >= 10, dpi <= 600 else {
+            throw ExplainError(.invalidArgument, "DPI must be between 10 and 600, got \(dpi)", at: "dpi")
         }
         output = .png(dpi: dpi)
         sink = nil

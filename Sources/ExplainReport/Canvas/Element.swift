@@ -120,6 +120,7 @@ public struct Role: RawRepresentable, Hashable, Sendable, CustomStringConvertibl
     public static let band = Role(rawValue: "band")
     public static let legend = Role(rawValue: "legend")
     public static let frame = Role(rawValue: "frame")
+    public static let backdrop = Role(rawValue: "backdrop")
     public static let tableText = Role(rawValue: "table-text")
 }
 

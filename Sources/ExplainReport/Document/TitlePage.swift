@@ -41,20 +41,23 @@ struct TitlePage {
         parameters.draw(in: Rect(x: halves[0].minX, y: y, width: halves[0].width, height: halves[0].maxY - y),
                         measure: measure, into: &d)
         drawLegend(at: Point(halves[0].minX, halves[0].maxY - 12), measure: measure, into: &d)
-        drawArchitecture(in: halves[1], measure: measure, into: &d)
+        TitlePage.drawArchitecture(input.architecture, modelName: input.modelName, in: halves[1],
+                                   measure: measure, into: &d)
         return Page(size: PageTemplate.size, section: "title", elements: d.elements)
     }
 
-    func drawArchitecture(in frame: Rect, measure: any TextMeasuring, into d: inout Drawing) {
-        let y = PageTemplate.heading("Architecture of \(input.modelName)", at: Point(frame.minX, frame.minY),
+    /// The architecture table: one line per layer and the total parameter count.
+    static func drawArchitecture(_ architecture: [ReportInput.LayerSummary], modelName: String, in frame: Rect,
+                                 measure: any TextMeasuring, into d: inout Drawing) {
+        let y = PageTemplate.heading("Architecture of \(modelName)", at: Point(frame.minX, frame.minY),
                                      measure: measure, into: &d)
-        guard !input.architecture.isEmpty else {
+        guard !architecture.isEmpty else {
             d.text("not provided", at: Point(frame.minX, y), font: Fonts.body, color: Palette.mutedText,
                    baseline: .top)
             return
         }
-        let total = input.architecture.reduce(0) { $0 + $1.parameterCount }
-        let rows = input.architecture.map {
+        let total = architecture.reduce(0) { $0 + $1.parameterCount }
+        let rows = architecture.map {
             [$0.name, $0.type, Labels.shape($0.outputShape), Labels.count($0.parameterCount)]
         }
         var table = Table(header: ["layer", "type", "output shape", "parameters"], rows: rows,

@@ -36,11 +36,7 @@ public struct TrainingReport: Sendable {
         y += Table(header: [], rows: rows, font: Fonts.body).draw(
             in: Rect(x: halves[0].minX, y: y, width: halves[0].width, height: halves[0].maxY - y), measure: measure,
             into: &d)
-        let summary = ReportInput(title: title, modelName: modelName, architecture: architecture, inputFile: "",
-                                  featureNames: ["x"], outputNames: [], inputShape: [1], rows: [], results: [],
-                                  seed: history.seed, date: date, wallTime: 0, modelEvaluations: 0)
-        let architecturePage = TitlePage(input: summary)
-        architecturePage.drawArchitecture(in: halves[1], measure: measure, into: &d)
+        TitlePage.drawArchitecture(architecture, modelName: modelName, in: halves[1], measure: measure, into: &d)
         var pages = [Page(size: PageTemplate.size, section: "title", elements: d.elements)]
         pages += TrainingPages(history: history).pages(measure: measure)
         PageTemplate.addFooters(&pages, caption: "\(title) · model \(modelName) · \(date)", measure: measure)

@@ -96,7 +96,7 @@ public struct AttributionChart: Sendable {
         let labelColumn = min(cap, widest * labelFont.size / Fonts.label.size) + 8
         let valueTexts = bars.map { Labels.signed($0.value) }
         let valueMargin = (valueTexts.map { measure.measure($0, font: Fonts.tick).width }.max() ?? 0) + 6
-        let band = min(24, max(8, (frame.height - topBand - bottomBand) / Double(bars.count)))
+        let band = min(28, max(8, (frame.height - topBand - bottomBand) / Double(bars.count)))
         let plot = Rect(x: frame.minX + labelColumn, y: frame.minY + topBand, width: frame.width - labelColumn,
                         height: band * Double(bars.count))
         // Domain: every bar end, error bar end, marker and zero (without a base value).
@@ -118,6 +118,9 @@ public struct AttributionChart: Sendable {
             d.line(Point(scale.map(0), plot.minY), Point(scale.map(0), plot.maxY), Stroke(Palette.axis, width: 0.7),
                    role: .zeroLine)
         }
+        if let base = explanation.baseValue {
+            drawMarkers(base: base, scale: scale, plot: plot, lineHeight: lineHeight, measure: measure, into: &d)
+        }
         for (i, bar) in bars.enumerated() {
             let y = plot.minY + band * Double(i)
             let thickness = band * 0.66
@@ -135,9 +138,12 @@ public struct AttributionChart: Sendable {
                 d.line(Point(b, cy - thickness / 4), Point(b, cy + thickness / 4), s, role: .errorBar)
                 tipOuter = bar.value < 0 ? min(tipOuter, a, b) : max(tipOuter, a, b)
             }
-            d.text(valueTexts[i], at: Point(bar.value < 0 ? tipOuter - 3 : tipOuter + 3, y + band / 2),
-                   font: Fonts.tick, color: Palette.text, anchor: bar.value < 0 ? .end : .start, baseline: .middle,
-                   role: .valueLabel)
+            let valueItem = TextItem(valueTexts[i], at: Point(bar.value < 0 ? tipOuter - 3 : tipOuter + 3,
+                                                              y + band / 2),
+                                     font: Fonts.tick, anchor: bar.value < 0 ? .end : .start, baseline: .middle)
+            // A white backdrop keeps the value legible where it crosses a marker or grid line.
+            d.rect(measure.bounds(of: valueItem).inset(by: -1), fill: Color(grey: 1).withAlpha(0.85), role: .backdrop)
+            d.add(Element(.text(valueItem), fill: Palette.text, role: .valueLabel))
             d.fittedText(bar.label, at: Point(plot.minX - 6, y + band / 2), width: labelColumn - 8, font: labelFont,
                          measure: measure, color: bar.feature == nil ? Palette.mutedText : Palette.text,
                          anchor: .end, baseline: .middle, role: .barLabel)
@@ -146,9 +152,6 @@ public struct AttributionChart: Sendable {
                 d.line(Point(x, top + thickness), Point(x, y + band + (band - thickness) / 2),
                        Stroke(Palette.connector, width: 0.5, dash: [1.5, 1.5]), role: .connector)
             }
-        }
-        if let base = explanation.baseValue {
-            drawMarkers(base: base, scale: scale, plot: plot, lineHeight: lineHeight, measure: measure, into: &d)
         }
         if hasErrors {
             d.text(Labels.errorBarNote, at: Point(plot.maxX, frame.minY + topBand + plot.height
