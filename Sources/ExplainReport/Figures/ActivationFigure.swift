@@ -9,6 +9,8 @@ public struct ActivationFigure: Sendable {
     public var values: [Float]
     /// At most this many feature maps are drawn.
     public var maximumMaps = 48
+    /// Dense layers with more units are drawn as one raster instead of one rectangle per unit.
+    public static let maximumUnitRectangles = 2048
 
     public init(name: String, shape: [Int], values: [Float]) {
         self.name = name
@@ -69,6 +71,14 @@ public struct ActivationFigure: Sendable {
                 d.text("+ \(shape[0] - maximumMaps) more maps", at: Point(area.maxX + 6, area.minY + 20),
                        font: Fonts.tick, color: Palette.mutedText, baseline: .top, role: .text)
             }
+        } else if values.count > ActivationFigure.maximumUnitRectangles {
+            let perRow = max(1, Int(area.width / cell.width)), rowCount = (values.count + perRow - 1) / perRow
+            var pixels = values.map { color(Double($0)) }
+            pixels += [Color](repeating: Color(grey: 1), count: rowCount * perRow - values.count)
+            let frame = Rect(x: area.minX, y: area.minY, width: Double(perRow) * cell.width,
+                             height: Double(rowCount) * cell.height)
+            d.add(Element(.raster(Raster(columns: perRow, rows: rowCount, pixels: pixels, frame: frame)),
+                          role: .unitCell, isCrisp: true))
         } else {
             let perRow = max(1, Int(area.width / cell.width))
             for (i, v) in values.enumerated() {

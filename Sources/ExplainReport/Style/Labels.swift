@@ -38,11 +38,13 @@ public enum Labels {
         count == 1 ? "1 other feature" : "\(count) other features"
     }
 
-    /// A compact number: up to `digits` significant digits, no trailing zeros, a true minus sign.
+    /// A compact number: integers below 10⁷ in full, otherwise up to `digits` significant digits, no trailing
+    /// zeros, a true minus sign.
     public static func number(_ x: Double, digits: Int = 4) -> String {
         guard x.isFinite else { return x.isNaN ? "n/a" : (x > 0 ? "∞" : "−∞") }
         if x == 0 { return "0" }
-        let text = String(format: "%.\(max(1, digits))g", x)
+        let text = x == x.rounded() && abs(x) < 1e7 ? String(format: "%.0f", x)
+            : String(format: "%.\(max(1, digits))g", x)
         return text.replacingOccurrences(of: "-", with: "−")
     }
 
