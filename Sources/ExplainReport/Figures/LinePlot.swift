@@ -81,12 +81,12 @@ public struct LinePlot: Sendable {
         for band in bands {
             d.polygon((band.lower + band.upper.reversed()).map(map), fill: band.color, role: .band)
         }
+        var markerLabel: TextItem?
         if let marker {
             let x = xScale.map(marker.x)
             d.line(Point(x, plot.minY), Point(x, plot.maxY), Stroke(Palette.mutedText, width: 0.7, dash: [3, 2]),
                    role: .predictionMarker, value: marker.x)
-            d.text(marker.label, at: Point(x + 3, plot.minY + 2), font: Fonts.small, color: Palette.mutedText,
-                   baseline: .top, role: .legend)
+            markerLabel = TextItem(marker.label, at: Point(x + 3, plot.minY + 2), font: Fonts.small, baseline: .top)
         }
         for s in series {
             if s.points.count == 1, let p = s.points.first {
@@ -94,6 +94,11 @@ public struct LinePlot: Sendable {
             } else {
                 d.polyline(s.points.map(map), Stroke(s.color, width: 1.3, dash: s.dash), role: .curve, key: s.name)
             }
+        }
+        if let item = markerLabel {
+            // Drawn over the curves, on a white backdrop, so the label stays legible where a curve passes.
+            d.rect(measure.bounds(of: item).inset(by: -1), fill: Color(grey: 1).withAlpha(0.85), role: .backdrop)
+            d.add(Element(.text(item), fill: Palette.mutedText, role: .legend))
         }
         if showsLegend { drawLegend(at: Point(plot.minX, frame.minY + titleHeight), width: plot.width, measure, &d) }
         return d
