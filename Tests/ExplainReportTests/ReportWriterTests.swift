@@ -1,3 +1,4 @@
+import ExplainIO
 import ExplainReport
 import ExplainTensor
 import Foundation
@@ -106,12 +107,12 @@ struct ReportWriterTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/x.bin"
         do {
-            let file = try AtomicFile(path: path)
+            let file = try AtomicFileWriter(path: path)
             _ = [UInt8](repeating: 7, count: 10).withUnsafeBytes { file.write($0) }
             #expect(!FileManager.default.fileExists(atPath: path))
         }
         #expect(contents(dir).isEmpty)
-        let file = try AtomicFile(path: path)
+        let file = try AtomicFileWriter(path: path)
         _ = [UInt8](repeating: 7, count: 10).withUnsafeBytes { file.write($0) }
         try file.commit()
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(repeating: 7, count: 10))

@@ -1,3 +1,4 @@
+import ExplainIO
 import CCairo
 import ExplainTensor
 #if canImport(Glibc)
@@ -20,7 +21,7 @@ public final class CairoCanvas: Canvas {
     private var surface: OpaquePointer?
     private var context: OpaquePointer?
     /// Where PDF bytes go; held strongly because Cairo keeps an unretained pointer to it.
-    private let sink: AtomicFile?
+    private let sink: AtomicFileWriter?
     private let measurer = CairoTextMeasurer()
     private var isPageOpen = false
     private var isFinished = false
@@ -28,7 +29,7 @@ public final class CairoCanvas: Canvas {
     public private(set) var pageCount = 0
 
     /// A PDF canvas streaming into `file`; call `finish()` before committing the file.
-    public init(pdfInto file: AtomicFile) throws {
+    public init(pdfInto file: AtomicFileWriter) throws {
         output = .pdf
         sink = file
         let pdf = cairo_pdf_surface_create_for_stream(cairoWriteToAtomicFile,
@@ -114,7 +115,7 @@ public final class CairoCanvas: Canvas {
     }
 
     /// Encodes the last finished PNG page into `file` (not yet committed).
-    public func writePNG(into file: AtomicFile) throws {
+    public func writePNG(into file: AtomicFileWriter) throws {
         guard case .png = output, !isPageOpen, let image = surface else {
             throw ExplainError(.invalidArgument, "no finished PNG page to write", at: "CairoCanvas")
         }
@@ -145,11 +146,11 @@ public final class CairoCanvas: Canvas {
     }
 }
 
-/// Cairo's write callback: forwards bytes to the `AtomicFile` passed as closure data.
+/// Cairo's write callback: forwards bytes to the `AtomicFileWriter` passed as closure data.
 private func cairoWriteToAtomicFile(_ closure: UnsafeMutableRawPointer?, _ data: UnsafePointer<UInt8>?,
                                     _ length: UInt32) -> cairo_status_t {
     guard let closure else { return CAIRO_STATUS_WRITE_ERROR }
-    let file = Unmanaged<AtomicFile>.fromOpaque(closure).takeUnretainedValue()
+    let file = Unmanaged<AtomicFileWriter>.fromOpaque(closure).takeUnretainedValue()
     let ok = file.write(UnsafeRawBufferPointer(start: data, count: Int(length)))
     return ok ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR
 }

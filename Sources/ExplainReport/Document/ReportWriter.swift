@@ -1,3 +1,4 @@
+import ExplainIO
 import ExplainTensor
 import Foundation
 
@@ -37,7 +38,7 @@ public enum ReportWriter {
 
     /// Renders finished pages into a PDF at `path`.
     static func writePDF(pages: [Page], to path: String) throws -> Int {
-        let file = try AtomicFile(path: path)
+        let file = try AtomicFileWriter(path: path)
         do {
             let canvas = try CairoCanvas(pdfInto: file)
             for page in pages { try canvas.draw(page) }
@@ -72,7 +73,7 @@ public enum ReportWriter {
                 let name = "page-" + String(repeating: "0", count: max(0, digits - number.count)) + number + ".png"
                 let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
                 try canvas.draw(page)
-                let file = try AtomicFile(path: path)
+                let file = try AtomicFileWriter(path: path)
                 try canvas.writePNG(into: file)
                 try file.commit()
                 written.append(path)

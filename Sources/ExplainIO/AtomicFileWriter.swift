@@ -7,19 +7,19 @@ private let posixWrite = Darwin.write
 #endif
 import ExplainTensor
 
-/// A file written through a temporary sibling and renamed into place on `commit()`.
+/// A file written in pieces through a temporary sibling and renamed into place on `commit()`.
 ///
 /// The temporary file lives in the destination's directory, so the rename is atomic on POSIX file systems. Until
 /// `commit()` succeeds the destination is untouched; `abort()` (also run by `deinit`) removes the temporary file, so
 /// a failed write leaves no partial file behind.
-public final class AtomicFile {
+public final class AtomicFileWriter {
     /// The final path.
     public let path: String
     /// The temporary path being written.
-    let temporaryPath: String
+    public let temporaryPath: String
     private var descriptor: Int32
     /// The first write error, as `strerror` text.
-    private(set) var writeError: String?
+    public private(set) var writeError: String?
     private var isCommitted = false
 
     /// Creates the temporary file next to `path`.
@@ -39,11 +39,12 @@ public final class AtomicFile {
         let temp = "\(directory).\(base).\(getpid())-\(tag).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw ExplainError(.io, "cannot create file: \(AtomicFile.lastError())", at: path)
+            throw ExplainError(.io, "cannot create file: \(AtomicFileWriter.lastError())", at: path)
         }
         self.path = path
         self.temporaryPath = temp
         self.descriptor = fd
+        TemporaryFiles.shared.insert(temp)
     }
 
     deinit { abort() }
@@ -58,7 +59,7 @@ public final class AtomicFile {
             let n = posixWrite(descriptor, base + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                writeError = AtomicFile.lastError()
+                writeError = AtomicFileWriter.lastError()
                 return false
             }
             offset += n
@@ -77,18 +78,19 @@ public final class AtomicFile {
             throw ExplainError(.io, "write failed: \(writeError)", at: path)
         }
         if fsync(descriptor) != 0 || close(descriptor) != 0 {
-            let message = AtomicFile.lastError()
+            let message = AtomicFileWriter.lastError()
             descriptor = -1
             abort()
             throw ExplainError(.io, "write failed: \(message)", at: path)
         }
         descriptor = -1
         if rename(temporaryPath, path) != 0 {
-            let message = AtomicFile.lastError()
+            let message = AtomicFileWriter.lastError()
             abort()
             throw ExplainError(.io, "cannot replace file: \(message)", at: path)
         }
         isCommitted = true
+        TemporaryFiles.shared.remove(temporaryPath)
     }
 
     /// Closes and removes the temporary file; the destination is left as it was.
@@ -100,6 +102,7 @@ public final class AtomicFile {
         }
         unlink(temporaryPath)
         isCommitted = true
+        TemporaryFiles.shared.remove(temporaryPath)
     }
 
     static func lastError() -> String { String(cString: strerror(errno)) }
