@@ -37,14 +37,31 @@ struct KernelSHAPSparseModel {
         return f
     }
 
-    /// The model as a single-output predictor.
+    /// The model as a single-output predictor (Float arithmetic, no per-row allocation).
     var predictor: ClosurePredictor {
-        let model = self
+        let width = self.width
+        let linear = self.linear.map { Float($0) }
+        let players = terms.map(\.players)
+        let coefficients = terms.map { $0.coefficients.map { Float($0) } }
+        let offsets = terms.map { Float($0.offset) }
+        let scales = terms.map { Float($0.scale) }
         return ClosurePredictor(inputWidth: width, outputCount: 1) { batch in
-            let rows = (0..<batch.batchSize).map { r in
-                Float(model.value((0..<model.width).map { Double(batch.scalars[r * model.width + $0]) }))
+            var out = [Float](repeating: 0, count: batch.batchSize)
+            batch.scalars.withUnsafeBufferPointer { x in
+                for r in 0..<batch.batchSize {
+                    let base = r * width
+                    var f: Float = 0
+                    for j in 0..<width { f += linear[j] * x[base + j] }
+                    for t in players.indices {
+                        var s = offsets[t]
+                        let ps = players[t], cs = coefficients[t]
+                        for i in ps.indices { s += cs[i] * x[base + ps[i]] }
+                        f += scales[t] * Math.tanh(s)
+                    }
+                    out[r] = f
+                }
             }
-            return Tensor(shape: [batch.batchSize, 1], scalars: rows)
+            return Tensor(shape: [batch.batchSize, 1], scalars: out)
         }
     }
 

@@ -20,5 +20,5 @@ public enum KernelSHAPSampler: String, Sendable, CaseIterable, Codable {
 
     /// The default sampler: the one with the lower error per model evaluation in
     /// `KernelSHAPSamplerComparisonTests` on models with known exact Shapley values.
-    public static let `default`: KernelSHAPSampler = .kernel
+    public static let `default`: KernelSHAPSampler = .leverage
 }
