@@ -20,9 +20,10 @@ struct SamplingStratum: Sendable {
 
 /// The coalitions KernelSHAP evaluates and their regression weights (ALGORITHMS.md, KernelSHAP).
 ///
-/// Init enumerates whole sizes from the outside in while their proportional share of the budget covers them;
-/// `sample(coalitions:rng:)` (CoalitionPlan+Sampling.swift) then spends the rest in rounds. With the kernel sampler
-/// the masses are the kernel masses 2(M−1)/(s(M−s)); with the leverage sampler every size has the same mass.
+/// Init enumerates whole sizes from the outside in while their share of the budget in proportion to the kernel
+/// mass covers them (the same sizes for both samplers); `sample(coalitions:rng:)` (CoalitionPlan+Sampling.swift)
+/// then spends the rest in rounds, spread over the remaining sizes by kernel mass (kernel sampler) or evenly
+/// (leverage sampler).
 struct CoalitionPlan: Sendable {
     /// The number of players M (varying features).
     let playerCount: Int
@@ -58,7 +59,7 @@ struct CoalitionPlan: Sendable {
         budget = min(requested, cap)
         table = CoalitionTable(playerCount: m, expectedCount: budget)
         let classes = Array(1...(m / 2))
-        let masses = classes.map { samplingMass(ofClass: $0) }
+        let masses = classes.map { kernelMass(ofClass: $0) }
         var massLeft = masses.reduce(0, +)
         var left = Double(budget)
         var firstSampled = classes.count
@@ -113,7 +114,7 @@ struct CoalitionPlan: Sendable {
         return 2 * s == playerCount ? one : 2 * one
     }
 
-    /// The class's share of the sampling: the kernel mass, or (leverage) one unit per coalition size.
+    /// The class's share of the sampled draws: the kernel mass, or (leverage) one unit per coalition size.
     func samplingMass(ofClass s: Int) -> Double {
         switch sampler {
         case .kernel: return kernelMass(ofClass: s)
