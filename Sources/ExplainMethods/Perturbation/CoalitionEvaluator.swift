@@ -37,13 +37,13 @@ struct CoalitionEvaluator {
         while start < range.upperBound {
             let end = min(range.upperBound, start + coalitionsPerChunk)
             let count = end - start
-            var rows = [Float](repeating: 0, count: count * block)
-            rows.withUnsafeMutableBufferPointer { out in
+            // Every scalar is written: each coalition's block starts as a copy of the background.
+            let rows = [Float](unsafeUninitializedCapacity: count * block) { out, initialized in
                 background.withUnsafeBufferPointer { bg in
+                    guard let dst = out.baseAddress, let src = bg.baseAddress else { return }
                     for c in 0..<count {
                         let base = c * block
-                        guard let dst = out.baseAddress, let src = bg.baseAddress else { continue }
-                        (dst + base).update(from: src, count: block)
+                        (dst + base).initialize(from: src, count: block)
                         let maskBase = (start + c) * table.wordCount
                         for w in 0..<table.wordCount {
                             var bits = table.words[maskBase + w]
@@ -54,13 +54,14 @@ struct CoalitionEvaluator {
                                 let value = instance[column]
                                 var index = base + column
                                 for _ in 0..<k {
-                                    out[index] = value
+                                    dst[index] = value
                                     index += width
                                 }
                             }
                         }
                     }
                 }
+                initialized = count * block
             }
             let outputs = try predictor.predict(Tensor(shape: [count * k, width], scalars: rows))
             evaluations += count * k
