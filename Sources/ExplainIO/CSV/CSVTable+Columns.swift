@@ -82,7 +82,8 @@ extension CSVTable {
     func cellError(_ scanner: CSVScanner, _ cell: CSVScanner.Cell, row: Int, column: Int) -> ExplainError {
         var text = scanner.text(of: cell)
         if text.count > 40 { text = String(text.prefix(40)) + "…" }
-        let shown = text.replacingAll("\"", with: "\\\"")
+        let shown = text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+            .replacingAll("\n", with: "\\n").replacingAll("\r", with: "\\r")
         return ExplainError(.invalidInput, "expected a finite number, got \"\(shown)\"",
                             at: "\(name):\(rowLines[row]) (\(header[column]))")
     }
