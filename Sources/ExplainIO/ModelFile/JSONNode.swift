@@ -162,7 +162,8 @@ struct JSONNode {
                 .typeError(leaf ? "an array of numbers" : "an array of arrays")
         }
         guard a.count == shape[depth] else {
-            throw error("expected \(shape[depth]) \(leaf ? "values" : "arrays"), got \(a.count)", at: suffix)
+            let noun = leaf ? (shape[depth] == 1 ? "value" : "values") : (shape[depth] == 1 ? "array" : "arrays")
+            throw error("expected \(shape[depth]) \(noun), got \(a.count)", at: suffix)
         }
         if leaf {
             out.append(contentsOf: try JSONNode(v, path: path + suffix, file: file, code: code).floats())
