@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The byte-level CSV grammar shared by indexing and column extraction.
 ///
 /// RFC 4180 with the usual tolerances: a field is quoted only when its first byte is `"`; inside quotes `""` is a
@@ -93,8 +87,7 @@ struct CSVScanner {
 
     /// The field's value as a finite `Float`, or nil when it is empty, not a decimal number, or not finite.
     ///
-    /// Surrounding spaces and tabs are allowed. Only `[0-9+-.eE]` bytes are accepted, so `nan`, `inf` and hexadecimal
-    /// forms are rejected; `strtof` then converts with correct rounding and must consume the whole field.
+    /// Surrounding spaces and tabs are allowed; `nan`, `inf` and hexadecimal forms are rejected (`DecimalParser`).
     @inline(__always)
     func number(in cell: Cell) -> Float? {
         if cell.isQuoted {
@@ -112,23 +105,7 @@ struct CSVScanner {
         var s = start, e = end
         while s < e && (p[s] == 0x20 || p[s] == 0x09) { s += 1 }
         while e > s && (p[e - 1] == 0x20 || p[e - 1] == 0x09) { e -= 1 }
-        guard s < e else { return nil }
-        var sawDigit = false
-        for k in s..<e {
-            let b = p[k]
-            if b &- UInt8(ascii: "0") < 10 {
-                sawDigit = true
-            } else if !(b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+")
-                || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")) {
-                return nil
-            }
-        }
-        guard sawDigit else { return nil }
-        return (p + s).withMemoryRebound(to: CChar.self, capacity: e - s + 1) { c -> Float? in
-            var stop: UnsafeMutablePointer<CChar>? = nil
-            let v = strtof(c, &stop)
-            guard let stop, stop == UnsafeMutablePointer(mutating: c) + (e - s), v.isFinite else { return nil }
-            return v
-        }
+        guard let v = DecimalParser.float(p, s, e), v.isFinite else { return nil }
+        return v
     }
 }

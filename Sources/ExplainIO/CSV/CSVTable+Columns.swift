@@ -35,25 +35,31 @@ extension CSVTable {
         for (k, j) in indices.enumerated() { destination[j] = k }
         let rows = rowCount
         var values = [Float](repeating: 0, count: rows * width)
+        let columnCount = header.count
         let failure: ExplainError? = bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return nil }
             let scanner = CSVScanner(base: base, count: buffer.count - 1)
-            return values.withUnsafeMutableBufferPointer { out -> ExplainError? in
-                for r in 0..<rows {
-                    var i = rowStarts[r]
-                    for j in 0..<header.count {
-                        guard let cell = scanner.cell(at: i) else { break }
-                        let k = destination[j]
-                        if k >= 0 {
-                            guard let v = scanner.number(in: cell) else {
-                                return cellError(scanner, cell, row: r, column: j)
+            return rowStarts.withUnsafeBufferPointer { starts in
+                destination.withUnsafeBufferPointer { target in
+                    values.withUnsafeMutableBufferPointer { out -> ExplainError? in
+                        for r in 0..<rows {
+                            var i = starts[r]
+                            let row = r * width
+                            for j in 0..<columnCount {
+                                guard let cell = scanner.cell(at: i) else { break }
+                                let k = target[j]
+                                if k >= 0 {
+                                    guard let v = scanner.number(in: cell) else {
+                                        return cellError(scanner, cell, row: r, column: j)
+                                    }
+                                    out[row + k] = v
+                                }
+                                i = cell.next
                             }
-                            out[r * width + k] = v
                         }
-                        i = cell.next
+                        return nil
                     }
                 }
-                return nil
             }
         }
         if let failure { throw failure }
