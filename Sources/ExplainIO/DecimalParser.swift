@@ -30,6 +30,14 @@ enum DecimalParser {
     /// Splits bytes `start..<end` into a literal, or nil when they are not a decimal number.
     @inline(__always)
     static func scan(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Literal? {
+        guard let (lit, stop) = scanPrefix(p, start, end), stop == end else { return nil }
+        return lit
+    }
+
+    /// Reads the longest number at `start` (not past `end`): the literal and the index where it stops, or nil when
+    /// no number starts there or its exponent has no digits.
+    @inline(__always)
+    static func scanPrefix(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (Literal, Int)? {
         var lit = Literal()
         var i = start
         guard i < end else { return nil }
@@ -85,7 +93,7 @@ enum DecimalParser {
             guard sawExponentDigit else { return nil }
             lit.exponent += negative ? -value : value
         }
-        return i == end ? lit : nil
+        return (lit, i)
     }
 
     /// The exactly rounded double of a literal on the fast path, or nil.
@@ -103,6 +111,12 @@ enum DecimalParser {
     @inline(__always)
     static func float(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
         guard let lit = scan(p, start, end) else { return nil }
+        return float(lit, p, start, end)
+    }
+
+    /// The correctly rounded `Float` of a scanned literal whose text is bytes `start..<end`.
+    @inline(__always)
+    static func float(_ lit: Literal, _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Float {
         if lit.mantissa == 0 && !lit.isTruncated { return lit.isNegative ? -0.0 : 0 }
         if let r = fastDouble(lit) {
             let magnitude = abs(r)

@@ -1,4 +1,5 @@
 import ExplainIO
+import Foundation
 import ExplainTensor
 import Testing
 
@@ -90,6 +91,33 @@ struct CSVTableTests {
         let t = try CSVTable(bytes: [0xEF, 0xBB, 0xBF] + Array("a , b\n\n 1 ,\t2\n\n3,4".utf8), name: "x.csv")
         #expect(t.header == ["a", "b"])
         #expect(try t.allNumericColumns().scalars == [1, 2, 3, 4])
+    }
+
+    @Test("large tables (converted in parallel chunks) read exactly, and report the first bad cell in file order")
+    func largeTable() throws {
+        var rng = SplitMix64(seed: 8)
+        let rows = 2500, columns = 100
+        let values = Tensor(shape: [rows, columns], scalars: (0..<(rows * columns)).map { _ in Float(rng.nextNormal()) })
+        let names = (0..<columns).map { "c\($0)" }
+        var bytes = try CSVTable.serialize(columns: names, values: values)
+        let t = try CSVTable(bytes: bytes, name: "big.csv")
+        let picked = [names[99], names[0], names[50]]
+        let x = try t.numericColumns(picked)
+        #expect(x.shape == [rows, 3])
+        for r in [0, 1249, 1250, 2499] {
+            #expect(x.row(r) == [values.scalars[r * columns + 99], values.scalars[r * columns], values.scalars[r * columns + 50]])
+        }
+        // Corrupt a cell late in the file and one early: the early one is reported.
+        var text = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        text[2201] = "x" + text[2201].dropFirst(1)
+        text[301] = text[301].replacingOccurrences(of: ",", with: ",?", options: [], range: nil)
+        bytes = Array(text.joined(separator: "\n").utf8)
+        do {
+            _ = try CSVTable(bytes: bytes, name: "big.csv").numericColumns(names)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.location == "big.csv:302 (c1)")
+        }
     }
 
     @Test("a column named twice is an error when requested")

@@ -108,4 +108,27 @@ struct CSVScanner {
         guard let v = DecimalParser.float(p, s, e), v.isFinite else { return nil }
         return v
     }
+
+    /// Reads an unquoted numeric field at `i` in one pass when it is a plain finite number directly followed by a
+    /// comma, a line end or the end of the data: the value and the index after the terminator. Anything else (quotes,
+    /// spaces, bad text) returns nil, and the caller takes the general path.
+    @inline(__always)
+    func plainNumber(at i: Int) -> (value: Float, next: Int)? {
+        guard let (lit, stop) = DecimalParser.scanPrefix(base, i, count) else { return nil }
+        let next: Int
+        if stop == count {
+            next = stop
+        } else {
+            let b = base[stop]
+            if b == Self.comma || b == Self.newline {
+                next = stop + 1
+            } else if b == Self.carriageReturn && (stop + 1 == count || base[stop + 1] == Self.newline) {
+                next = min(stop + 2, count)
+            } else {
+                return nil
+            }
+        }
+        let v = DecimalParser.float(lit, base, i, stop)
+        return v.isFinite ? (v, next) : nil
+    }
 }

@@ -33,7 +33,7 @@ public struct CSVTable: Sendable {
     /// Indexes CSV text given as UTF-8 bytes.
     /// - Throws: `ExplainError(.invalidInput)` for an empty file, a header-only file, an unterminated quote, or a row
     ///   whose cell count differs from the header's (`x.csv:7: expected 5 cells, got 4`).
-    public init(bytes input: [UInt8], name: String) throws(ExplainError) {
+    public init(bytes input: consuming [UInt8], name: String) throws(ExplainError) {
         var data = input
         let bom = data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0
         data.append(0)
