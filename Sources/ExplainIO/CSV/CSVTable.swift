@@ -60,6 +60,18 @@ public struct CSVTable: Sendable {
         var starts: [Int] = [], lines: [Int] = []
         while i < scanner.count {
             let rowStart = i, rowLine = line
+            if !header.isEmpty, let row = scanner.unquotedRow(at: i) {
+                i = row.next
+                line += 1
+                if row.isBlank { continue }
+                guard row.cells == header.count else {
+                    return .failure(ExplainError(.invalidInput, "expected \(header.count) cells, got \(row.cells)",
+                                                 at: "\(name):\(rowLine)"))
+                }
+                starts.append(rowStart)
+                lines.append(rowLine)
+                continue
+            }
             var cells = 0
             var texts: [String] = []
             var blank = false
