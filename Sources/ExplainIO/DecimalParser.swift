@@ -15,8 +15,35 @@ import Darwin
 ///
 /// W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990.
 enum DecimalParser {
-    /// 10^0 ... 10^22, all exact in `Double`.
-    static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { acc, _ in acc * 10 } }
+    /// 10^k for k in 0...22, all exact in `Double` (a switch, so that no lazily initialised table is touched per call).
+    @inline(__always)
+    static func powerOfTen(_ k: Int) -> Double {
+        switch k {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
+    }
 
     /// The decomposition of a literal: value = ±mantissa · 10^exponent, unless `isTruncated`.
     struct Literal {
@@ -101,7 +128,7 @@ enum DecimalParser {
     static func fastDouble(_ lit: Literal) -> Double? {
         guard !lit.isTruncated, lit.mantissa <= 1 << 53, lit.exponent >= -22, lit.exponent <= 22 else { return nil }
         let m = Double(lit.mantissa)
-        let r = lit.exponent >= 0 ? m * powersOfTen[lit.exponent] : m / powersOfTen[-lit.exponent]
+        let r = lit.exponent >= 0 ? m * powerOfTen(lit.exponent) : m / powerOfTen(-lit.exponent)
         return lit.isNegative ? -r : r
     }
 
