@@ -35,6 +35,11 @@ struct ModelFileValidationTests {
     static let cases: [MalformedModel] = [
         MalformedModel("bad JSON", Array(#"{"format": "explainkit.model" "version": 1}"#.utf8),
                        at: "m.json:1:31", "expected ',' or '}'"),
+        MalformedModel("duplicate key", Array(#"{"format": "explainkit.model", "version": 1, "version": 2}"#.utf8),
+                       at: "m.json: version", #"duplicate key "version""#),
+        MalformedModel("duplicate key in a layer", ["layers", 2],
+                       .object([(key: "type", value: "relu"), (key: "type", value: "tanh")]),
+                       at: "m.json: layers[2].type", #"duplicate key "type""#),
         MalformedModel("not an object", Array("[1]".utf8), at: "m.json", "expected a JSON object at the top level"),
         MalformedModel("wrong format string", ["format"], "explainkit.modle",
                        at: "m.json: format", #"expected "explainkit.model", got "explainkit.modle""#),

@@ -4,7 +4,8 @@ import ExplainTensor
 ///
 /// Columns are found by header name, so their order in the file does not matter. Numeric reads return a
 /// `[rows, columns]` `Tensor` in the requested column order; a bad cell is an error naming the line (1-based, the
-/// header is line 1) and the column: `x.csv:14 (petal_width): expected a finite number, got "abc"`.
+/// header is line 1; for a row whose quoted cells span lines, the line where the row starts) and the column:
+/// `x.csv:14 (petal_width): expected a finite number, got "abc"`. Row indices in outputs are 0-based data rows.
 /// Quoting follows RFC 4180 (see `CSVScanner`), CRLF line ends and a UTF-8 byte-order mark are accepted, and blank
 /// lines are skipped. Every data row must have as many cells as the header.
 ///

@@ -52,8 +52,15 @@ struct JSONNode {
         return error("expected \(expected), got \(got)")
     }
 
+    /// The pairs of an object whose keys are unique (a repeated key would silently shadow the later value).
     func object() throws(ExplainError) -> [(key: String, value: JSONValue)] {
         guard let o = value.objectValue else { throw typeError("an object") }
+        if o.count > 1 {
+            var seen = Set<String>()
+            for pair in o where !seen.insert(pair.key).inserted {
+                throw ExplainError(code, "duplicate key \"\(pair.key)\"", at: "\(file): \(child(pair.key))")
+            }
+        }
         return o
     }
 

@@ -10,6 +10,7 @@ struct ModelFileDecoder {
 
     func decode() throws(ExplainError) -> ModelFile {
         guard root.value.objectValue != nil else { throw root.error("expected a JSON object at the top level") }
+        _ = try root.object()
         let formatNode = try root.field("format")
         let format = try formatNode.string()
         guard format == ModelFile.formatName else {
