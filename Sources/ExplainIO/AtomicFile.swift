@@ -26,19 +26,20 @@ public enum AtomicFile {
         var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw ExplainError(.io, "cannot create a file: \(errorText())", at: path) }
-        let temporary = String(cString: template.map { UInt8(bitPattern: $0) })
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var isOpen = true
         do throws(ExplainError) {
             try writeAll(bytes, to: fd, path: path)
             guard fchmod(fd, 0o644) == 0, fsync(fd) == 0 else {
                 throw ExplainError(.io, "cannot write: \(errorText())", at: path)
             }
-            let closed = close(fd)
-            guard closed == 0 else { throw ExplainError(.io, "cannot write: \(errorText())", at: path) }
+            isOpen = false  // close releases the descriptor even when it reports an error
+            guard close(fd) == 0 else { throw ExplainError(.io, "cannot write: \(errorText())", at: path) }
             guard rename(temporary, path) == 0 else {
                 throw ExplainError(.io, "cannot replace the file: \(errorText())", at: path)
             }
         } catch {
-            close(fd)  // harmless EBADF if already closed
+            if isOpen { close(fd) }
             unlink(temporary)
             throw error
         }
