@@ -48,21 +48,37 @@ public enum AtomicFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ExplainError(.io, "cannot read: \(errorText())", at: path) }
         guard info.st_mode & S_IFMT != S_IFDIR else { throw ExplainError(.io, "is a directory", at: path) }
-        var bytes = [UInt8]()
-        var capacity = max(Int(info.st_size), 0) + 1
-        var count = 0
-        while true {
-            if count == capacity { capacity *= 2 }
-            if bytes.count < capacity { bytes.append(contentsOf: repeatElement(0, count: capacity - bytes.count)) }
-            let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + count, capacity - count) }
+        // One spare byte of capacity, so that a reader may append a sentinel without reallocating.
+        let size = max(Int(info.st_size), 0)
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, initialized in
+            var count = 0
+            while count < size, let base = buffer.baseAddress {
+                let n = systemRead(fd, base + count, size - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }
+                count += n
+            }
+            initialized = count
+        }
+        // Files that grew, or report no size (pipes, /proc): read the rest in chunks.
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while failure == 0 {
+            let n = chunk.withUnsafeMutableBytes { raw in raw.baseAddress.map { systemRead(fd, $0, raw.count) } ?? 0 }
             if n < 0 {
-                if errno == EINTR { continue }
-                throw ExplainError(.io, "cannot read: \(errorText())", at: path)
+                if errno != EINTR { failure = errno }
+                continue
             }
             if n == 0 { break }
-            count += n
+            bytes.append(contentsOf: chunk[0..<n])
         }
-        bytes.removeSubrange(count...)
+        guard failure == 0 else {
+            throw ExplainError(.io, "cannot read: \(String(cString: strerror(failure)))", at: path)
+        }
         return bytes
     }
 
