@@ -68,6 +68,7 @@ struct ExplainJob {
     func runMethod(_ method: MethodName) throws(ExplainError) -> AttributionResult {
         switch method {
         case .predict: return try PredictRunner.run(self)
+        case .kernelshap: return try KernelSHAPRunner.run(self)
         default:
             throw ExplainError(.unsupported, "method \(method.rawValue) is not available in this build", at: "--method")
         }
@@ -91,6 +92,7 @@ struct ExplainJob {
             if command.method != .predict {
                 let input = try ReportBuilder.input(self, results: results, layerAttribution: layerAttribution, wallTime: wallTime)
                 let pdf = command.out ?? defaultReportPath
+                try Self.createParentDirectory(of: pdf)
                 do {
                     _ = try ReportWriter.writePDF(input, to: pdf, maxPages: command.maxPages)
                 } catch let e as ExplainError { throw e } catch { throw ExplainError(.io, "\(error)", at: pdf) }
@@ -112,6 +114,14 @@ struct ExplainJob {
         } catch {
             for path in written { unlink(path) }
             throw error
+        }
+    }
+
+    /// Creates the folder an output goes into (`reports/` by default).
+    static func createParentDirectory(of path: String) throws(ExplainError) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw ExplainError(.io, "cannot create directory \(directory): \(error.localizedDescription)", at: path)
         }
     }
 
