@@ -50,7 +50,7 @@ public struct GradientExplainer: Sendable {
         let width = predictor.inputWidth
         try GradientSupport.validate(rows, width: width)
         let x = GradientSupport.flat(rows)
-        let chunk = batching.pointsPerChunk(width: width)
+        let chunk = batching.pointsPerChunk(for: predictor)
         var explanations: [Explanation] = []
         explanations.reserveCapacity(x.batchSize)
         var start = 0

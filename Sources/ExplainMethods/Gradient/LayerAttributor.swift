@@ -84,7 +84,7 @@ public struct LayerAttributor: Sendable {
         var result: [LayerAttribution.Row] = []
         switch method {
         case .activation:
-            let chunk = batching.pointsPerChunk(width: width)
+            let chunk = batching.pointsPerChunk(for: model)
             for start in stride(from: 0, to: x.batchSize, by: chunk) {
                 let range = start..<Swift.min(x.batchSize, start + chunk)
                 _ = model.forward(x.rows(range))
@@ -94,7 +94,7 @@ public struct LayerAttributor: Sendable {
                 }
             }
         case .gradientXActivation:
-            let chunk = batching.pointsPerChunk(width: width)
+            let chunk = batching.pointsPerChunk(for: model)
             for start in stride(from: 0, to: x.batchSize, by: chunk) {
                 let range = start..<Swift.min(x.batchSize, start + chunk)
                 let (outputs, _, targets) = try GradientSupport.outputsAndGradients(model, x.rows(range), target: target)
@@ -120,7 +120,7 @@ public struct LayerAttributor: Sendable {
         guard n > 0 else { return [] }
         let targets = try GradientSupport.targets(target, outputs: model.forward(x), outputCount: outputCount)
         let b = baselines.batchSize, points = stepCount + 1, paths = n * b
-        let pathsPerChunk = Swift.max(1, batching.pointsPerChunk(width: width) / points)
+        let pathsPerChunk = Swift.max(1, batching.pointsPerChunk(for: model) / points)
         var scores = [Double](repeating: 0, count: n * units)
         var fx = [Double](repeating: 0, count: n), fBase = [Double](repeating: 0, count: n)
         for first in stride(from: 0, to: paths, by: pathsPerChunk) {

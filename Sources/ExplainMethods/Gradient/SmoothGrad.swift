@@ -5,9 +5,9 @@ import ExplainTensor
 ///
 /// ```
 /// g_s = ∇f(x + ε_s),  ε_sj ~ N(0, σ_j²),  σ_j = noise · (max_j − min_j),  s = 1…N
-/// smoothgrad     φ = (1/N) Σ_s g_s                      SE = sd(g) / √N
-/// smoothgrad-sq  φ = (1/N) Σ_s g_s²                     SE = sd(g²) / √N
-/// vargrad        φ = (1/N) Σ_s (g_s − ḡ)²  (population)  SE = √((m₄ − m₂²) / N)
+/// smoothgrad          φ = (1/N) Σ_s g_s                      SE = sd(g) / √N
+/// smoothgrad-squared  φ = (1/N) Σ_s g_s²                     SE = sd(g²) / √N
+/// vargrad             φ = (1/N) Σ_s (g_s − ḡ)²  (population)  SE = √((m₄ − m₂²) / N)
 /// ```
 /// Smilkov et al. 2017, "SmoothGrad: removing noise by adding noise"; VarGrad after Adebayo et al. 2018 and captum
 /// `NoiseTunnel` (`smoothgrad`, `smoothgrad_sq`, `vargrad`, which define the same estimators). sd is the sample
@@ -24,7 +24,7 @@ public struct SmoothGrad: Sendable {
     /// The statistic of the noisy gradients that is reported.
     public enum Variant: String, Sendable, CaseIterable, Codable {
         case smoothGrad = "smoothgrad"
-        case smoothGradSquared = "smoothgrad-sq"
+        case smoothGradSquared = "smoothgrad-squared"
         case varGrad = "vargrad"
     }
 
