@@ -18,7 +18,8 @@ import ExplainTensor
 /// - otherwise the background's per-feature range (flag `noise_from_background_range`);
 /// - otherwise the range of all explained input values, the paper's x_max − x_min (flag `noise_from_input_range`).
 ///
-/// The noise of row r, copy s comes from `rng.derived(r).derived(s)`, so results do not depend on the batching.
+/// The noise of row r, copy s comes from `rng.derived(r).derived(s)`, so results do not depend on the batching:
+/// features 2i and 2i + 1 take the two values of its i-th `nextNormalPair()`.
 /// Moments are accumulated in Double around the clean gradient, which keeps the variance free of cancellation.
 public struct SmoothGrad: Sendable {
     /// The statistic of the noisy gradients that is reported.
@@ -85,18 +86,29 @@ public struct SmoothGrad: Sendable {
             try batching.evaluate(predictor, pointCount: n * copies, fill: { point, out in
                 var noise = rng.derived(UInt64(point / copies)).derived(UInt64(point % copies))
                 let base = (point / copies) * width
-                for j in 0..<width { out[j] = xs[base + j] + Float(sigma[j] * noise.nextNormal()) }
+                for j in stride(from: 0, to: width, by: 2) {
+                    let (a, b) = noise.nextNormalPair()
+                    out[j] = xs[base + j] + Float(sigma[j] * a)
+                    if j + 1 < width { out[j + 1] = xs[base + j + 1] + Float(sigma[j + 1] * b) }
+                }
             }, target: { targets[$0 / copies] }, consume: { points, _, gradients in
-                for (slot, point) in points.enumerated() {
-                    let r = point / copies
-                    for j in 0..<width {
-                        let g = Double(gradients.scalars[slot * width + j]), g0 = Double(clean.scalars[r * width + j])
-                        let u = squares ? g * g - g0 * g0 : g - g0
-                        let at = (r * width + j) * orders
-                        var power = u
-                        for o in 0..<orders {
-                            sums[at + o] += power
-                            power *= u
+                gradients.scalars.withUnsafeBufferPointer { g in
+                    clean.scalars.withUnsafeBufferPointer { g0 in
+                        sums.withUnsafeMutableBufferPointer { acc in
+                            for (slot, point) in points.enumerated() {
+                                let r = point / copies
+                                for j in 0..<width {
+                                    let v = Double(g[slot * width + j]), v0 = Double(g0[r * width + j])
+                                    let u = squares ? v * v - v0 * v0 : v - v0
+                                    let at = (r * width + j) * orders
+                                    acc[at] += u
+                                    acc[at + 1] += u * u
+                                    if orders == 4 {
+                                        acc[at + 2] += u * u * u
+                                        acc[at + 3] += u * u * u * u
+                                    }
+                                }
+                            }
                         }
                     }
                 }
