@@ -145,5 +145,6 @@ struct IntegratedGradientsTests {
         #expect(ig.parameters == ["steps": "16", "rule": "riemann-middle", "baseline": "zeros"])
         #expect(IntegratedGradients(baseline: .rows(x, source: "base.csv")).parameters["baseline"] == "base.csv")
         #expect(ig.method == "integrated-gradients")
+        #expect(try ig.explain(x, using: model, rowIndices: [7, 3, 5]).map(\.row) == [7, 3, 5])
     }
 }

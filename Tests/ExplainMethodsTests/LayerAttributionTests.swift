@@ -98,6 +98,7 @@ struct LayerAttributionTests {
         for key in ["\"channel_map\"", "\"channel_sums\"", "\"target_name\"", "\"base_value\"", "\"completeness_gap\"", "\"layer\"", "\"shape\""] {
             #expect(json.contains(key))
         }
+        #expect(try LayerAttributor(layer: "conv1", method: .activation).attribute(x, model: model, rowIndices: [12]).rows.map(\.row) == [12])
         #expect(try JSONDecoder().decode(LayerAttribution.self, from: JSONEncoder().encode(result)) == result)
         #expect(result.parameters == ["layer": "conv1", "layer-method": "conductance", "steps": "4", "baseline": "zeros"])
         #expect(throws: ExplainError.self) { try LayerAttributor(layer: "nope").attribute(x, model: model) }

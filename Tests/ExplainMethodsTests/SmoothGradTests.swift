@@ -48,6 +48,21 @@ struct SmoothGradTests {
         }
     }
 
+    @Test("with row numbers given, splitting the rows across calls changes nothing")
+    func rowSplitInvariance() throws {
+        let model = try F.smoothMLP()
+        let x = F.rows(3, width: 5, seed: 37)
+        let sg = SmoothGrad(sampleCount: 6)
+        let rng = SplitMix64(seed: 11)
+        let together = try sg.explain(x, using: model, rng: rng, featureStats: Self.stats, rowIndices: [4, 9, 17])
+        #expect(together.map(\.row) == [4, 9, 17])
+        for (i, number) in [4, 9, 17].enumerated() {
+            let alone = try sg.explain(x.rows(i..<(i + 1)), using: model, rng: rng, featureStats: Self.stats, rowIndices: [number])
+            #expect(alone == [together[i]])
+        }
+        #expect(throws: ExplainError.self) { try sg.explain(x, using: model, rng: rng, featureStats: Self.stats, rowIndices: [1]) }
+    }
+
     @Test("every variant equals a brute-force computation on the same noise stream", arguments: SmoothGrad.Variant.allCases)
     func bruteForce(variant: SmoothGrad.Variant) throws {
         let model = try F.smoothMLP()

@@ -128,6 +128,16 @@ enum GradientSupport {
         return (outputs, gradient, targets)
     }
 
+    /// The number of each row: `rowIndices`, or 0..<count.
+    /// - Throws: `ExplainError(.invalidArgument)` when `rowIndices` has the wrong length.
+    static func rowNumbers(_ rowIndices: [Int]?, count: Int) throws(ExplainError) -> [Int] {
+        guard let rowIndices else { return Array(0..<count) }
+        guard rowIndices.count == count else {
+            throw ExplainError(.invalidArgument, "\(rowIndices.count) row indices for \(count) rows", at: "rows")
+        }
+        return rowIndices
+    }
+
     /// The name of output `index`: the model's output name, or `output<index>` for other predictors.
     static func outputName(_ predictor: some DifferentiablePredictor, _ index: Int) -> String {
         if let model = predictor as? Model, model.outputNames.indices.contains(index) { return model.outputNames[index] }

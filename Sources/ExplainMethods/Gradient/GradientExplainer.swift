@@ -40,16 +40,18 @@ public struct GradientExplainer: Sendable {
     ///   - rows: `[N, inputWidth]` (or `[N] + inputShape`) raw input rows.
     ///   - predictor: the differentiable model.
     ///   - target: the explained output; `.predicted` takes each row's argmax.
-    /// - Returns: one explanation per row, `row` numbered from 0; `base_value` and `std_errors` are nil.
+    ///   - rowIndices: the rows' numbers in the user's input (`Explanation.row`); default 0, 1, 2, ….
+    /// - Returns: one explanation per row, in order; `base_value` and `std_errors` are nil.
     /// - Throws: `ExplainError` for rows of the wrong width or non-finite values, or an out-of-range target.
     /// - Complexity: ⌈N / chunk⌉ forward and backward passes (one more forward per chunk for `.predicted` when the
     ///   predictor is not a `Model`).
     public func explain<P: DifferentiablePredictor>(
-        _ rows: Tensor, using predictor: P, target: Target = .predicted
+        _ rows: Tensor, using predictor: P, target: Target = .predicted, rowIndices: [Int]? = nil
     ) throws -> [Explanation] {
         let width = predictor.inputWidth
         try GradientSupport.validate(rows, width: width)
         let x = GradientSupport.flat(rows)
+        let numbers = try GradientSupport.rowNumbers(rowIndices, count: x.batchSize)
         let chunk = batching.pointsPerChunk(for: predictor)
         var explanations: [Explanation] = []
         explanations.reserveCapacity(x.batchSize)
@@ -68,7 +70,7 @@ public struct GradientExplainer: Sendable {
                 case .gradientXInput: phi = zip(g, block.row(slot)).map { Double($0) * Double($1) }
                 }
                 explanations.append(Explanation(
-                    row: r, target: t, targetName: GradientSupport.outputName(predictor, t),
+                    row: numbers[r], target: t, targetName: GradientSupport.outputName(predictor, t),
                     prediction: Double(outputs.scalars[slot * predictor.outputCount + t]), attributions: phi))
             }
             start = range.upperBound

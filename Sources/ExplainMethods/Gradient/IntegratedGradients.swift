@@ -52,16 +52,18 @@ public struct IntegratedGradients: Sendable {
     ///   - predictor: the differentiable model.
     ///   - target: the explained output; `.predicted` takes the argmax of f(x) for each row.
     ///   - featureStats, background: the training data, used by the `.mean` baseline.
+    ///   - rowIndices: the rows' numbers in the user's input (`Explanation.row`); default 0, 1, 2, ….
     /// - Returns: one explanation per row, with `base_value` f(x') and the completeness diagnostics.
     /// - Throws: `ExplainError` for invalid rows, targets or baselines, or errors of the predictor.
     /// - Complexity: N · K · n gradient evaluations (K baselines), in chunks of `batching`; two extra forward passes.
     public func explain<P: DifferentiablePredictor>(
         _ rows: Tensor, using predictor: P, target: Target = .predicted,
-        featureStats: FeatureStats? = nil, background: Background? = nil
+        featureStats: FeatureStats? = nil, background: Background? = nil, rowIndices: [Int]? = nil
     ) throws -> [Explanation] {
         let width = predictor.inputWidth, outputCount = predictor.outputCount
         try GradientSupport.validate(rows, width: width)
         let x = GradientSupport.flat(rows)
+        let numbers = try GradientSupport.rowNumbers(rowIndices, count: x.batchSize)
         let baselines = try baseline.resolved(width: width, featureStats: featureStats, background: background)
         let n = x.batchSize, b = baselines.batchSize
         guard n > 0 else { return [] }
@@ -105,7 +107,7 @@ public struct IntegratedGradients: Sendable {
             let attributions = Array(phi[(r * width)..<((r + 1) * width)])
             let (diagnostics, flags) = IntegratedGradients.completeness(
                 sum: attributions.reduce(0, +), difference: fx - fBase, evaluations: pathLength)
-            return Explanation(row: r, target: t, targetName: GradientSupport.outputName(predictor, t), prediction: fx,
+            return Explanation(row: numbers[r], target: t, targetName: GradientSupport.outputName(predictor, t), prediction: fx,
                                baseValue: fBase, attributions: attributions, diagnostics: diagnostics, flags: flags)
         }
     }

@@ -66,16 +66,18 @@ public struct LayerAttributor: Sendable {
     ///   - model: the network; hooks are attached to `layer` for the duration of the call.
     ///   - target: the output whose gradient is used; `.predicted` takes the argmax of f(x).
     ///   - featureStats, background: the training data, for the `.mean` baseline.
+    ///   - rowIndices: the rows' numbers in the user's input (`Explanation.row`); default 0, 1, 2, ….
     /// - Throws: `ExplainError(.unknownLayer)` for a name the model lacks, and the errors of the explainers.
     /// - Complexity: N passes for `activation` and `gradient-x-activation`; N · K · (n + 1) for conductance.
     public func attribute(
         _ rows: Tensor, model: Model, target: Target = .predicted,
-        featureStats: FeatureStats? = nil, background: Background? = nil
+        featureStats: FeatureStats? = nil, background: Background? = nil, rowIndices: [Int]? = nil
     ) throws -> LayerAttribution {
         let index = try model.layerIndex(named: layer)
         let width = model.inputWidth
         try GradientSupport.validate(rows, width: width)
         let x = GradientSupport.flat(rows)
+        let numbers = try GradientSupport.rowNumbers(rowIndices, count: x.batchSize)
         let shape = model.layerShapes[index]
         let units = shape.reduce(1, *)
         let recorder = try ActivationRecorder(model: model, layers: [layer], capturesGradients: method != .activation)
@@ -110,6 +112,7 @@ public struct LayerAttributor: Sendable {
             result = try conductance(x, model: model, target: target, capture: capture, shape: shape,
                                      baselines: try baseline.resolved(width: width, featureStats: featureStats, background: background))
         }
+        for i in result.indices { result[i].row = numbers[result[i].row] }
         return LayerAttribution(layer: layer, shape: shape, method: method.rawValue, parameters: parameters, rows: result)
     }
 

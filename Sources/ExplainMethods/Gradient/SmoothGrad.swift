@@ -18,7 +18,9 @@ import ExplainTensor
 /// - otherwise the background's per-feature range (flag `noise_from_background_range`);
 /// - otherwise the range of all explained input values, the paper's x_max − x_min (flag `noise_from_input_range`).
 ///
-/// The noise of row r, copy s comes from `rng.derived(r).derived(s)`, so results do not depend on the batching:
+/// The noise of row number r (`rowIndices`), copy s comes from `rng.derived(r).derived(s)`, so results depend on
+/// neither the batching nor how the caller splits the rows, as long as it passes the run's generator and the rows'
+/// numbers:
 /// features 2i and 2i + 1 take the two values of its i-th `nextNormalPair()`.
 /// Moments are accumulated in Double around the clean gradient, which keeps the variance free of cancellation.
 public struct SmoothGrad: Sendable {
@@ -61,19 +63,21 @@ public struct SmoothGrad: Sendable {
     ///   - rows: `[N, inputWidth]` (or `[N] + inputShape`) raw input rows.
     ///   - predictor: the differentiable model.
     ///   - target: the explained output; `.predicted` takes the argmax of f at the clean input.
-    ///   - rng: the noise generator; row r uses the stream `rng.derived(r)`.
+    ///   - rng: the run's noise generator; row number r uses the stream `rng.derived(r)`.
     ///   - featureStats, background: the training data that set the noise scale.
+    ///   - rowIndices: the rows' numbers in the user's input (`Explanation.row`); default 0, 1, 2, ….
     /// - Returns: one explanation per row; `std_errors` is the standard error of the reported estimator (nil when
     ///   N = 1); `prediction` is f(x) at the clean input and `base_value` is nil.
     /// - Throws: `ExplainError` for invalid rows, target or statistics, or errors of the predictor.
     /// - Complexity: rows × (N + 1) gradient evaluations, in chunks of `batching`.
     public func explain<P: DifferentiablePredictor>(
         _ rows: Tensor, using predictor: P, target: Target = .predicted, rng: SplitMix64,
-        featureStats: FeatureStats? = nil, background: Background? = nil
+        featureStats: FeatureStats? = nil, background: Background? = nil, rowIndices: [Int]? = nil
     ) throws -> [Explanation] {
         let width = predictor.inputWidth
         try GradientSupport.validate(rows, width: width)
         let x = GradientSupport.flat(rows)
+        let numbers = try GradientSupport.rowNumbers(rowIndices, count: x.batchSize)
         let n = x.batchSize, copies = sampleCount
         guard n > 0 else { return [] }
         let (sigma, flags) = try noiseScale(width: width, rows: x, featureStats: featureStats, background: background)
@@ -84,7 +88,7 @@ public struct SmoothGrad: Sendable {
         var sums = [Double](repeating: 0, count: n * width * orders)
         try x.scalars.withUnsafeBufferPointer { xs in
             try batching.evaluate(predictor, pointCount: n * copies, fill: { point, out in
-                var noise = rng.derived(UInt64(point / copies)).derived(UInt64(point % copies))
+                var noise = rng.derived(UInt64(truncatingIfNeeded: numbers[point / copies])).derived(UInt64(point % copies))
                 let base = (point / copies) * width
                 for j in stride(from: 0, to: width, by: 2) {
                     let (a, b) = noise.nextNormalPair()
@@ -136,7 +140,7 @@ public struct SmoothGrad: Sendable {
             }
             let t = targets[r]
             return Explanation(
-                row: r, target: t, targetName: GradientSupport.outputName(predictor, t),
+                row: numbers[r], target: t, targetName: GradientSupport.outputName(predictor, t),
                 prediction: Double(outputs.scalars[r * predictor.outputCount + t]), attributions: attributions,
                 stdErrors: copies > 1 ? errors : nil,
                 diagnostics: ["model_evaluations": count + 1, "noise_sigma_mean": sigma.reduce(0, +) / Double(Swift.max(width, 1))],
