@@ -1,7 +1,38 @@
 import ExplainMethods
 import ExplainNN
 import ExplainTensor
+import Foundation
 import Testing
+
+/// A model behind the bare predictor protocol that records the largest batch it was given.
+final class RecordingPredictor: DifferentiablePredictor, @unchecked Sendable {
+    let model: Model
+    private let lock = NSLock()
+    private var largest = 0, calls = 0
+
+    init(_ model: Model) { self.model = model }
+
+    var inputWidth: Int { model.inputWidth }
+    var outputCount: Int { model.outputCount }
+    var largestBatch: Int { lock.lock(); defer { lock.unlock() }; return largest }
+    var gradientCalls: Int { lock.lock(); defer { lock.unlock() }; return calls }
+
+    private func record(_ batch: Tensor, gradient: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        largest = max(largest, batch.batchSize)
+        if gradient { calls += 1 }
+    }
+
+    func predict(_ batch: Tensor) throws -> Tensor {
+        record(batch, gradient: false)
+        return try model.predict(batch)
+    }
+
+    func gradient(_ batch: Tensor, targets: [Int]) throws -> (outputs: Tensor, gradient: Tensor) {
+        record(batch, gradient: true)
+        return try model.gradient(batch, targets: targets)
+    }
+}
 
 @Suite("Integrated gradients")
 struct IntegratedGradientsTests {
@@ -128,6 +159,25 @@ struct IntegratedGradientsTests {
         #expect(throws: ExplainError.self) {
             try IntegratedGradients(baseline: .rows(Tensor(rows: [[1, 2]]))).explain(x, using: model)
         }
+    }
+
+    @Test("points go through in chunks that respect the memory budget, for any differentiable predictor")
+    func memoryBudget() throws {
+        let model = try F.smoothMLP()
+        let recorder = RecordingPredictor(model)
+        let budget = GradientBatching(maxScalars: 7 * (5 + 3))   // footprint of a bare predictor: inputs + outputs
+        #expect(budget.pointsPerChunk(for: recorder) == 7)
+        let x = F.rows(10, width: 5, seed: 30)
+        let chunked = try IntegratedGradients(batching: budget).explain(x, using: recorder)
+        #expect(recorder.largestBatch <= 7)
+        #expect(recorder.gradientCalls == (10 * 50 + 6) / 7)
+        let direct = try IntegratedGradients().explain(x, using: model)
+        for r in 0..<10 {
+            #expect(chunked[r].target == direct[r].target && chunked[r].targetName == "output\(direct[r].target)")
+            #expect(F.maxDifference(chunked[r].attributions, direct[r].attributions) < 1e-6)
+        }
+        let footprint = GradientBatching.footprint(of: try F.smoothCNN())
+        #expect(footprint == 72 + 108 + 2 * 36 * 18 + 108 + 27 + 27 + 4 + 4)
     }
 
     @Test("chunking under a tiny memory budget gives the same result; parameters use CLI spellings")

@@ -67,8 +67,8 @@ public struct IntegratedGradients: Sendable {
         let baselines = try baseline.resolved(width: width, featureStats: featureStats, background: background)
         let n = x.batchSize, b = baselines.batchSize
         guard n > 0 else { return [] }
-        let rowOutputs = try predictor.predict(x)
-        let baselineOutputs = try predictor.predict(baselines)
+        let rowOutputs = try batching.predict(predictor, x)
+        let baselineOutputs = try batching.predict(predictor, baselines)
         let targets = try GradientSupport.targets(target, outputs: rowOutputs, outputCount: outputCount)
         let (alphas, weights) = rule.nodes(stepCount: stepCount)
         let k = alphas.count, pathLength = b * k

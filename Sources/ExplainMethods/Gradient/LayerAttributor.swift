@@ -121,7 +121,7 @@ public struct LayerAttributor: Sendable {
                              baselines: Tensor) throws -> [LayerAttribution.Row] {
         let n = x.batchSize, width = model.inputWidth, units = capture.units, outputCount = model.outputCount
         guard n > 0 else { return [] }
-        let targets = try GradientSupport.targets(target, outputs: model.forward(x), outputCount: outputCount)
+        let targets = try GradientSupport.targets(target, outputs: batching.predict(model, x), outputCount: outputCount)
         let b = baselines.batchSize, points = stepCount + 1, paths = n * b
         let pathsPerChunk = Swift.max(1, batching.pointsPerChunk(for: model) / points)
         var scores = [Double](repeating: 0, count: n * units)

@@ -81,7 +81,7 @@ public struct SmoothGrad: Sendable {
         let n = x.batchSize, copies = sampleCount
         guard n > 0 else { return [] }
         let (sigma, flags) = try noiseScale(width: width, rows: x, featureStats: featureStats, background: background)
-        let (outputs, clean, targets) = try GradientSupport.outputsAndGradients(predictor, x, target: target)
+        let (outputs, clean, targets) = try batching.outputsAndGradients(predictor, x, target: target)
         let squares = variant == .smoothGradSquared
         // Power sums of u = v − v₀ per row and feature, v = g (or g²), v₀ its value at the clean input.
         let orders = variant == .varGrad ? 4 : 2
