@@ -153,8 +153,12 @@ struct SmoothGradTests {
         #expect(zip(backgroundRun, statsRun).allSatisfy { $0.attributions == $1.attributions })
         let inputRun = try sg.explain(x, using: model, rng: rng)
         #expect(inputRun.allSatisfy { $0.flags == ["noise_from_input_range"] })
-        let range = Double((x.scalars.max() ?? 0) - (x.scalars.min() ?? 0))
-        #expect(abs((inputRun[0].diagnostics["noise_sigma_mean"] ?? 0) - 0.15 * range) < 1e-6)
+        for r in 0..<2 {   // the paper's per-image range: each row's own max − min
+            let range = Double((x.row(r).max() ?? 0) - (x.row(r).min() ?? 0))
+            #expect(abs((inputRun[r].diagnostics["noise_sigma_mean"] ?? 0) - 0.15 * range) < 1e-6)
+        }
+        let alone = try sg.explain(x.rows(1..<2), using: model, rng: rng, rowIndices: [1])
+        #expect(alone == [inputRun[1]])
         #expect(sg.parameters == ["samples": "4", "noise": "0.15", "variant": "smoothgrad"])
     }
 }

@@ -16,12 +16,12 @@ import ExplainTensor
 /// training range, as in the paper:
 /// - `feature_stats` max − min when given;
 /// - otherwise the background's per-feature range (flag `noise_from_background_range`);
-/// - otherwise the range of all explained input values, the paper's x_max − x_min (flag `noise_from_input_range`).
+/// - otherwise the range of the row's own values, the paper's per-image x_max − x_min, one σ for all features
+///   (flag `noise_from_input_range`).
 ///
-/// The noise of row number r (`rowIndices`), copy s comes from `rng.derived(r).derived(s)`, so results depend on
-/// neither the batching nor how the caller splits the rows, as long as it passes the run's generator and the rows'
-/// numbers:
-/// features 2i and 2i + 1 take the two values of its i-th `nextNormalPair()`.
+/// The noise of row number r (`rowIndices`), copy s comes from `rng.derived(r).derived(s)` (features 2i and 2i + 1
+/// take the two values of its i-th `nextNormalPair()`), so results depend on neither the batching nor how the caller
+/// splits the rows, as long as it passes the run's generator and the rows' numbers.
 /// Moments are accumulated in Double around the clean gradient, which keeps the variance free of cancellation.
 public struct SmoothGrad: Sendable {
     /// The statistic of the noisy gradients that is reported.
@@ -92,8 +92,8 @@ public struct SmoothGrad: Sendable {
                 let base = (point / copies) * width
                 for j in stride(from: 0, to: width, by: 2) {
                     let (a, b) = noise.nextNormalPair()
-                    out[j] = xs[base + j] + Float(sigma[j] * a)
-                    if j + 1 < width { out[j + 1] = xs[base + j + 1] + Float(sigma[j + 1] * b) }
+                    out[j] = xs[base + j] + Float(sigma[base + j] * a)
+                    if j + 1 < width { out[j + 1] = xs[base + j + 1] + Float(sigma[base + j + 1] * b) }
                 }
             }, target: { targets[$0 / copies] }, consume: { points, _, gradients in
                 gradients.scalars.withUnsafeBufferPointer { g in
@@ -143,13 +143,30 @@ public struct SmoothGrad: Sendable {
                 row: numbers[r], target: t, targetName: GradientSupport.outputName(predictor, t),
                 prediction: Double(outputs.scalars[r * predictor.outputCount + t]), attributions: attributions,
                 stdErrors: copies > 1 ? errors : nil,
-                diagnostics: ["model_evaluations": count + 1, "noise_sigma_mean": sigma.reduce(0, +) / Double(Swift.max(width, 1))],
+                diagnostics: ["model_evaluations": count + 1,
+                              "noise_sigma_mean": sigma[(r * width)..<((r + 1) * width)].reduce(0, +) / Double(Swift.max(width, 1))],
                 flags: flags)
         }
     }
 
-    /// σ_j for every feature and the flags that say where the range came from.
+    /// σ for every row and feature (`[N · width]`, row-major) and the flags that say where the range came from.
     func noiseScale(width: Int, rows: Tensor, featureStats: FeatureStats?, background: Background?) throws(ExplainError) -> ([Double], [String]) {
+        let (perFeature, flags) = try featureNoiseScale(width: width, featureStats: featureStats, background: background)
+        if let perFeature {
+            return (Array([[Double]](repeating: perFeature, count: rows.batchSize).joined()), flags)
+        }
+        var sigma: [Double] = []
+        sigma.reserveCapacity(rows.count)
+        for r in 0..<rows.batchSize {
+            let values = rows.scalars[(r * width)..<((r + 1) * width)]
+            let range = Double((values.max() ?? 0) - (values.min() ?? 0))
+            sigma += repeatElement(noiseLevel * range, count: width)
+        }
+        return (sigma, flags)
+    }
+
+    /// σ_j from the training statistics or the background, or nil (and the input-range flag) when there is neither.
+    private func featureNoiseScale(width: Int, featureStats: FeatureStats?, background: Background?) throws(ExplainError) -> ([Double]?, [String]) {
         if let stats = featureStats {
             guard stats.min.count == width, stats.max.count == width else {
                 throw ExplainError(.invalidArgument, "feature_stats has \(stats.min.count) minima and \(stats.max.count) maxima, the model expects \(width)", at: "feature_stats")
@@ -166,7 +183,6 @@ public struct SmoothGrad: Sendable {
             }
             return (ranges.map { noiseLevel * $0 }, ["noise_from_background_range"])
         }
-        let range = Double((rows.scalars.max() ?? 0) - (rows.scalars.min() ?? 0))
-        return ([Double](repeating: noiseLevel * range, count: width), ["noise_from_input_range"])
+        return (nil, ["noise_from_input_range"])
     }
 }
