@@ -105,4 +105,17 @@ struct LayerAttributionTests {
         #expect(throws: ExplainError.self) { try LayerAttributor(layer: "conv1", baseline: .mean).attribute(x, model: model) }
         #expect(model.hookCount == 0)
     }
+
+    @Test("the capture hooks live on a private copy: the model's own hooks keep working and never see them")
+    func isolation() throws {
+        let model = try F.smoothMLP()
+        let x = F.rows(3, width: 5, seed: 49)
+        let own = try ActivationRecorder(model: model, layers: ["tanh1"])
+        defer { own.remove() }
+        _ = model.forward(x)
+        let before = own.activations["tanh1"]
+        let result = try LayerAttributor(layer: "tanh1", stepCount: 5).attribute(x.rows(0..<1), model: model)
+        #expect(own.activations["tanh1"] == before && own.gradients["tanh1"] == nil)
+        #expect(model.hookCount == 2 && result.rows.count == 1)
+    }
 }

@@ -18,7 +18,9 @@ import ExplainTensor
 /// accurate and telescopes exactly for a layer that F depends on linearly. Several baselines average.
 ///
 /// Activations and output gradients are read by an `ActivationRecorder` on the layer's hooks during ordinary batched
-/// passes of the whole model. Do not run the same model on other threads while attributing.
+/// passes of the whole network. The hooks go on a private `Model` built from the same layers (sharing their weights),
+/// so other threads may use the model meanwhile: their passes neither reach the recorder nor see its hooks, and the
+/// model's own hooks do not fire for the attribution passes.
 public struct LayerAttributor: Sendable {
     /// The layer score.
     public enum Method: String, Sendable, CaseIterable, Codable {
@@ -63,7 +65,7 @@ public struct LayerAttributor: Sendable {
     ///
     /// - Parameters:
     ///   - rows: `[N, inputWidth]` (or `[N] + inputShape`) raw input rows.
-    ///   - model: the network; hooks are attached to `layer` for the duration of the call.
+    ///   - model: the network; its layers are run through a private copy that carries the capture hooks.
     ///   - target: the output whose gradient is used; `.predicted` takes the argmax of f(x).
     ///   - featureStats, background: the training data, for the `.mean` baseline.
     ///   - rowIndices: the rows' numbers in the user's input (`Explanation.row`); default 0, 1, 2, ….
@@ -74,13 +76,15 @@ public struct LayerAttributor: Sendable {
         featureStats: FeatureStats? = nil, background: Background? = nil, rowIndices: [Int]? = nil
     ) throws -> LayerAttribution {
         let index = try model.layerIndex(named: layer)
+        let network = try Model(name: model.name, inputShape: model.inputShape, featureNames: model.featureNames,
+                                outputNames: model.outputNames, layers: model.layers)
         let width = model.inputWidth
         try GradientSupport.validate(rows, width: width)
         let x = GradientSupport.flat(rows)
         let numbers = try GradientSupport.rowNumbers(rowIndices, count: x.batchSize)
         let shape = model.layerShapes[index]
         let units = shape.reduce(1, *)
-        let recorder = try ActivationRecorder(model: model, layers: [layer], capturesGradients: method != .activation)
+        let recorder = try ActivationRecorder(model: network, layers: [layer], capturesGradients: method != .activation)
         defer { recorder.remove() }
         let capture = LayerCapture(recorder: recorder, layer: layer, units: units)
         var result: [LayerAttribution.Row] = []
@@ -89,7 +93,7 @@ public struct LayerAttributor: Sendable {
             let chunk = batching.pointsPerChunk(for: model)
             for start in stride(from: 0, to: x.batchSize, by: chunk) {
                 let range = start..<Swift.min(x.batchSize, start + chunk)
-                _ = model.forward(x.rows(range))
+                _ = network.forward(x.rows(range))
                 let y = try capture.activations(count: range.count)
                 for (slot, r) in range.enumerated() {
                     result.append(row(r, scores: y[(slot * units)..<((slot + 1) * units)].map(Double.init), shape: shape))
@@ -99,7 +103,7 @@ public struct LayerAttributor: Sendable {
             let chunk = batching.pointsPerChunk(for: model)
             for start in stride(from: 0, to: x.batchSize, by: chunk) {
                 let range = start..<Swift.min(x.batchSize, start + chunk)
-                let (outputs, _, targets) = try GradientSupport.outputsAndGradients(model, x.rows(range), target: target)
+                let (outputs, _, targets) = try GradientSupport.outputsAndGradients(network, x.rows(range), target: target)
                 let y = try capture.activations(count: range.count), g = try capture.gradients(count: range.count)
                 for (slot, r) in range.enumerated() {
                     let scores = (slot * units..<(slot + 1) * units).map { Double(y[$0]) * Double(g[$0]) }
@@ -109,7 +113,7 @@ public struct LayerAttributor: Sendable {
                 }
             }
         case .conductance:
-            result = try conductance(x, model: model, target: target, capture: capture, shape: shape,
+            result = try conductance(x, model: network, target: target, capture: capture, shape: shape,
                                      baselines: try baseline.resolved(width: width, featureStats: featureStats, background: background))
         }
         for i in result.indices { result[i].row = numbers[result[i].row] }
@@ -184,7 +188,7 @@ private struct LayerCapture {
 
     private func checked(_ t: Tensor?, _ count: Int) throws(ExplainError) -> [Float] {
         guard let t, t.count == count * units else {
-            throw ExplainError(.unsupported, "the hooks on layer \"\(layer)\" did not capture this pass (was the model run concurrently?)")
+            throw ExplainError(.unsupported, "the hooks on layer \"\(layer)\" did not capture this pass")
         }
         return t.scalars
     }
