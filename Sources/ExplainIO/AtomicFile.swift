@@ -16,31 +16,20 @@ public enum AtomicFile {
     /// Writes `bytes` to `path` atomically, creating missing parent directories.
     /// - Throws: `ExplainError(.io)` located at `path`; the temporary file is removed first.
     public static func write(_ bytes: [UInt8], to path: String) throws(ExplainError) {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw ExplainError(.io, "cannot create directory \(directory): \(error.localizedDescription)", at: path)
         }
-        var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw ExplainError(.io, "cannot create a file: \(errorText())", at: path) }
-        let temporary = String(cString: template.map { UInt8(bitPattern: $0) })
-        do throws(ExplainError) {
-            try writeAll(bytes, to: fd, path: path)
-            guard fchmod(fd, 0o644) == 0, fsync(fd) == 0 else {
-                throw ExplainError(.io, "cannot write: \(errorText())", at: path)
-            }
-            let closed = close(fd)
-            guard closed == 0 else { throw ExplainError(.io, "cannot write: \(errorText())", at: path) }
-            guard rename(temporary, path) == 0 else {
-                throw ExplainError(.io, "cannot replace the file: \(errorText())", at: path)
-            }
-        } catch {
-            close(fd)  // harmless EBADF if already closed
-            unlink(temporary)
+        do {
+            let file = try AtomicFileWriter(path: path)
+            bytes.withUnsafeBytes { _ = file.write($0) }
+            try file.commit()
+        } catch let error as ExplainError {
             throw error
+        } catch {
+            throw ExplainError(.io, "cannot write: \(error)", at: path)
         }
         syncDirectory(directory)
     }
@@ -77,18 +66,6 @@ public enum AtomicFile {
         return bytes
     }
 
-    static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(ExplainError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ExplainError(.io, "cannot write: \(errorText())", at: path)
-            }
-            offset += n
-        }
-    }
-
     /// Flushes the directory entry of a rename, best effort (some file systems refuse it).
     static func syncDirectory(_ directory: String) {
         let fd = open(directory, O_RDONLY)
@@ -104,9 +81,4 @@ public enum AtomicFile {
 /// `read(2)`, out of the reach of `AtomicFile.read`'s name.
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     read(fd, buffer, count)
-}
-
-/// `write(2)`, out of the reach of `AtomicFile.write`'s name.
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, buffer, count)
 }
