@@ -126,7 +126,7 @@ public struct LIMEExplainer: Sendable {
             throw ExplainError(.invalidInput, "the row holds a non-finite value", at: "row \(row)")
         }
         let hood = sampler.sample(around: x, count: samples, rng: &rng)
-        let (instanceOutputs, targets, t) = try evaluate(hood, target: target, predictor: predictor, row: row)
+        let (targets, t) = try evaluate(hood, target: target, predictor: predictor, row: row)
         let weights = hood.distances.map { Self.kernel(distance: $0, width: kernelWidth) }
         let ridge = WeightedRidge(design: hood.interpretable, rows: samples, columns: m, targets: targets,
                                   weights: weights)
@@ -153,11 +153,10 @@ public struct LIMEExplainer: Sendable {
             flags: flags, featureLabels: labels, outputs: nil)
     }
 
-    /// Runs the model on the neighbourhood in large batches; returns f(x)'s outputs, the target column and the
-    /// resolved target index.
+    /// Runs the model on the neighbourhood in large batches; returns the target column and the resolved target.
     private func evaluate(
         _ hood: LIMENeighbourhood, target: Target, predictor: some BatchPredictor, row: Int
-    ) throws -> (instance: [Float], targets: [Double], index: Int) {
+    ) throws -> (targets: [Double], index: Int) {
         let m = hood.width, n = hood.count, k = predictor.outputCount
         let chunk = Swift.max(1, Self.batchElementBudget / Swift.max(m, 1))
         var outputs = [Float]()
@@ -184,6 +183,6 @@ public struct LIMEExplainer: Sendable {
             throw ExplainError(.numerical, "the model returned a non-finite output on the LIME neighbourhood",
                                at: "row \(row)")
         }
-        return (instance, targets, t)
+        return (targets, t)
     }
 }
