@@ -31,8 +31,11 @@ public struct LIMESampler: Sendable {
     public let mean: [Double]
     /// The training population std of each feature, with 0 replaced by 1 (scikit-learn's `StandardScaler`).
     public let scale: [Double]
-    private let distributions: [[LIMETruncatedNormal]]
-    private let cumulative: [[Double]]
+    /// The bins of all features, flattened: feature j owns `binStart[j] ..< binStart[j + 1]`.
+    let distributions: [LIMETruncatedNormal]
+    let binStart: [Int]
+    /// Cumulative frequency thresholds, one per bin; +∞ from the last bin with mass on, so draws never land past it.
+    let thresholds: [Double]
 
     /// The number of features.
     public var width: Int { mean.count }
@@ -50,17 +53,25 @@ public struct LIMESampler: Sendable {
         if discretization == .none {
             discretizer = nil
             distributions = []
-            cumulative = []
+            binStart = []
+            thresholds = []
         } else {
             let d = try LIMEDiscretizer(kind: discretization, featureStats: featureStats, background: background)
             discretizer = d
-            distributions = d.features.map { f in
-                f.bins.map { LIMETruncatedNormal(mean: $0.mean, std: $0.std, lower: $0.lower, upper: $0.upper) }
-            }
-            cumulative = d.features.map { f in
+            var flat = [LIMETruncatedNormal](), starts = [0], cuts = [Double]()
+            for f in d.features {
+                let lastWithMass = f.bins.lastIndex { $0.frequency > 0 } ?? 0
                 var running = 0.0
-                return f.bins.map { running += $0.frequency; return running }
+                for (k, bin) in f.bins.enumerated() {
+                    flat.append(LIMETruncatedNormal(mean: bin.mean, std: bin.std, lower: bin.lower, upper: bin.upper))
+                    running += bin.frequency
+                    cuts.append(k >= lastWithMass ? .infinity : running)
+                }
+                starts.append(flat.count)
             }
+            distributions = flat
+            binStart = starts
+            thresholds = cuts
         }
     }
 
@@ -78,16 +89,7 @@ public struct LIMESampler: Sendable {
         if let discretizer {
             bins = (0..<m).map { discretizer.bin(of: Double(x[$0]), feature: $0) }
             for j in 0..<m { z[j] = 1 }
-            for i in 1..<Swift.max(count, 1) {
-                var mismatches = 0
-                for j in 0..<m {
-                    let k = drawBin(feature: j, uniform: Self.openUniform(&rng))
-                    let value = distributions[j][k].value(uniform: rng.nextUniform())
-                    samples[i * m + j] = Float(value)
-                    if k == bins[j] { z[i * m + j] = 1 } else { mismatches += 1 }
-                }
-                distances[i] = Double(mismatches).squareRoot()
-            }
+            sampleBins(instanceBins: bins, count: count, samples: &samples, z: &z, distances: &distances, rng: &rng)
         } else {
             var z0 = [Double](repeating: 0, count: m)
             for j in 0..<m {
@@ -111,15 +113,67 @@ public struct LIMESampler: Sendable {
                                  instanceBins: bins)
     }
 
-    /// The bin whose cumulative frequency first exceeds `u` (`numpy.random.choice` with `p`).
-    @inline(__always)
-    private func drawBin(feature j: Int, uniform u: Double) -> Int {
-        let c = cumulative[j]
-        for k in 0..<(c.count - 1) where u < c[k] { return k }
-        // Rounding may leave the total just below 1: the last bin with mass takes the rest.
-        var k = c.count - 1
-        while k > 0 && c[k] == c[k - 1] { k -= 1 }
-        return k
+    /// Fills rows 1..<count of a discretised neighbourhood (the hot loop of LIME).
+    ///
+    /// Works in blocks of rows: first the bins (the number of cumulative thresholds at or below a uniform draw, as
+    /// `numpy.random.choice` with `p`, counted without branches) and the probability levels of the value draws, then
+    /// all normal quantiles of the block in one vectorisable pass, then the values.
+    private func sampleBins(
+        instanceBins: [Int], count: Int, samples: inout [Float], z: inout [Double], distances: inout [Double],
+        rng: inout SplitMix64
+    ) {
+        let m = width
+        let blockRows = Swift.max(1, 2048 / Swift.max(m, 1))
+        let block = blockRows * m
+        // Scratch per block: the chosen bin, the value draw, its probability level and its normal quantile.
+        var scratch = [Double](repeating: 0.5, count: 3 * block)
+        var chosen = [Int](repeating: 0, count: block)
+        let own = instanceBins
+        distributions.withUnsafeBufferPointer { dist in
+        thresholds.withUnsafeBufferPointer { cut in
+        binStart.withUnsafeBufferPointer { start in
+        own.withUnsafeBufferPointer { own in
+        scratch.withUnsafeMutableBufferPointer { scratch in
+        chosen.withUnsafeMutableBufferPointer { chosen in
+        samples.withUnsafeMutableBufferPointer { out in
+        z.withUnsafeMutableBufferPointer { zb in
+        distances.withUnsafeMutableBufferPointer { dd in
+            guard let base = scratch.baseAddress else { return }
+            let draws = base, levels = base + block, quantiles = base + 2 * block
+            var i = 1
+            while i < count {
+                let rows = Swift.min(blockRows, count - i)
+                for r in 0..<rows {
+                    var mismatches = 0
+                    for j in 0..<m {
+                        let u = Self.openUniform(&rng)
+                        // k = #{t : cut[t] ≤ u}: the sign bit of u − cut[t] is 0 exactly when cut[t] ≤ u (u − u is
+                        // +0), and a +∞ threshold gives −∞, sign 1. No branch on the random draw.
+                        var k = 0
+                        for t in start[j]..<(start[j + 1] - 1) {
+                            k &+= Int(truncatingIfNeeded: ~(u - cut[t]).bitPattern >> 63)
+                        }
+                        let e = r * m + j, d = start[j] + k
+                        let v = rng.nextUniform()
+                        chosen[e] = d
+                        draws[e] = v
+                        levels[e] = dist[d].level(uniform: v)
+                        // 1 when k differs from x's bin, again without a branch.
+                        let difference = k ^ own[j]
+                        let mismatch = Int(truncatingIfNeeded: UInt(bitPattern: difference | -difference) >> 63)
+                        zb[(i + r) * m + j] = Double(1 - mismatch)
+                        mismatches &+= mismatch
+                    }
+                    dd[i + r] = Double(mismatches).squareRoot()
+                }
+                let n = rows * m
+                LIMETruncatedNormal.quantiles(levels, into: quantiles, count: n)
+                for e in 0..<n {
+                    out[i * m + e] = Float(dist[chosen[e]].value(quantile: quantiles[e], uniform: draws[e]))
+                }
+                i += rows
+            }
+        }}}}}}}}}
     }
 
     /// A uniform draw in the open interval (0, 1).

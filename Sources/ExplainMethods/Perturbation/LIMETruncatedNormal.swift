@@ -19,8 +19,8 @@ struct LIMETruncatedNormal: Sendable, Equatable {
     let std: Double
     let lower: Double
     let upper: Double
-    /// Whether the standardised interval was mirrored to (−b, −a).
-    private let isMirrored: Bool
+    /// −1 when the standardised interval was mirrored to (−b, −a), else +1.
+    private let sign: Double
     /// Φ at the lower end of the (possibly mirrored) standardised interval, and the probability mass inside it.
     private let pLow: Double
     private let pSpan: Double
@@ -38,14 +38,14 @@ struct LIMETruncatedNormal: Sendable, Equatable {
         self.lower = lower
         self.upper = upper
         guard upper > lower, std > 0, std.isFinite else {
-            (isMirrored, pLow, pSpan, a, b, mode) = (false, 0, 0, 0, 0, .point)
+            (sign, pLow, pSpan, a, b, mode) = (1, 0, 0, 0, 0, .point)
             return
         }
         var lo = (lower - mean) / std, hi = (upper - mean) / std
         let mirror = lo > 0
         if mirror { (lo, hi) = (-hi, -lo) }
         let pa = Self.cdf(lo), pb = Self.cdf(hi)
-        isMirrored = mirror
+        sign = mirror ? -1 : 1
         a = lo
         b = hi
         pLow = pa
@@ -69,8 +69,50 @@ struct LIMETruncatedNormal: Sendable, Equatable {
             let width = b - a
             t = b + log1p(-u * -expm1(-rate * width)) / rate
         }
-        let standard = isMirrored ? -t : t
-        return Swift.min(upper, Swift.max(lower, mean + std * standard))
+        return Swift.min(upper, Swift.max(lower, mean + std * (sign * t)))
+    }
+
+    /// The probability level whose standard normal quantile `standardValue(level:uniform:)` needs, for draw `u`.
+    @inline(__always)
+    func level(uniform u: Double) -> Double {
+        pLow + u * pSpan
+    }
+
+    /// The value for draw `u`, given t = Φ⁻¹(level(uniform: u)) computed in a batch (`quantiles`).
+    @inline(__always)
+    func value(quantile t: Double, uniform u: Double) -> Double {
+        switch mode {
+        case .point: return lower
+        case .quantile: return Swift.min(upper, Swift.max(lower, mean + std * (sign * t)))
+        case .exponentialTail: return value(uniform: u)
+        }
+    }
+
+    /// Φ⁻¹ of `count` levels into `out`, with the same result as `quantile`.
+    ///
+    /// The central rational function runs over all entries without branches, so it vectorises and pipelines; the
+    /// few entries in the tails (p < 0.02425 or p > 0.97575) are recomputed afterwards.
+    static func quantiles(_ p: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count: Int) {
+        for e in 0..<count {
+            let q = p[e] - 0.5
+            let r = q * q
+            var num = -3.969683028665376e+01
+            num = num * r + 2.209460984245205e+02
+            num = num * r - 2.759285104469687e+02
+            num = num * r + 1.383577518672690e+02
+            num = num * r - 3.066479806614716e+01
+            num = num * r + 2.506628277459239e+00
+            var den = -5.447609879822406e+01
+            den = den * r + 1.615858368580409e+02
+            den = den * r - 1.556989798598866e+02
+            den = den * r + 6.680131188771972e+01
+            den = den * r - 1.328068155288572e+01
+            den = den * r + 1
+            out[e] = num * q / den
+        }
+        for e in 0..<count where p[e] < 0.02425 || p[e] > 1 - 0.02425 {
+            out[e] = quantile(p[e])
+        }
     }
 
     /// The standard normal CDF Φ(t) = erfc(−t/√2) / 2, accurate in the lower tail.

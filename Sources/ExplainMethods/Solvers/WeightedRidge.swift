@@ -147,14 +147,22 @@ public struct WeightedRidge: Sendable {
     /// HC1 sandwich standard errors of the ridge coefficients on `columns`.
     private func sandwichErrors(columns: [Int], residuals: [Double], alpha: Double) -> [Double] {
         let m = columnCount, n = rowCount, k = columns.count
-        // T = diag(e) Z̃_S, so TᵀT = Σ w² r² z̃ z̃ᵀ (each row of Z̃ and e carries one √w).
-        var t = [Double](repeating: 0, count: n * k)
-        for i in 0..<n {
-            let e = residuals[i]
-            for (c, j) in columns.enumerated() { t[i * k + c] = e * scaledDesign[i * m + j] }
-        }
+        // T = diag(e) Z̃_S, so TᵀT = Σ w² r² z̃ z̃ᵀ (each row of Z̃ and e carries one √w); accumulated over blocks of
+        // rows to bound memory.
+        let blockRows = 512
+        var t = [Double](repeating: 0, count: blockRows * k)
         var meat = [Double](repeating: 0, count: k * k)
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(k), Int32(n), 1, t, Int32(k), 0, &meat, Int32(k))
+        var start = 0
+        while start < n {
+            let rows = Swift.min(blockRows, n - start)
+            for r in 0..<rows {
+                let e = residuals[start + r]
+                for (c, j) in columns.enumerated() { t[r * k + c] = e * scaledDesign[(start + r) * m + j] }
+            }
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(k), Int32(rows), 1, t, Int32(k), 1, &meat,
+                        Int32(k))
+            start += rows
+        }
         for a in 0..<k { for b in 0..<a { meat[a * k + b] = meat[b * k + a] } }
         var a = [Double](repeating: 0, count: k * k)
         for (r, i) in columns.enumerated() {
