@@ -15,8 +15,9 @@ public struct LIMEExplainer: Sendable {
     public static let ridgeAlpha = 1.0
     /// Below this weighted R², explanations carry the `low_fidelity` flag.
     public static let lowFidelityThreshold = 0.5
-    /// The largest number of input scalars sent to the model in one batch.
-    public static let batchElementBudget = 1 << 21
+    /// The largest number of input scalars sent to the model in one batch: about 1000 rows of 30 features, so a
+    /// network's intermediate activations stay in the L2 cache while the neighbourhood takes a few batches.
+    public static let batchElementBudget = 1 << 15
 
     /// The number of samples N per row, the instance included.
     public let samples: Int
@@ -125,12 +126,14 @@ public struct LIMEExplainer: Sendable {
         guard x.allSatisfy({ $0.isFinite }) else {
             throw ExplainError(.invalidInput, "the row holds a non-finite value", at: "row \(row)")
         }
-        let hood = sampler.sample(around: x, count: samples, rng: &rng)
+        var hood = sampler.sample(around: x, count: samples, rng: &rng)
         let (targets, t) = try evaluate(hood, target: target, predictor: predictor, row: row)
         let weights = hood.distances.map { Self.kernel(distance: $0, width: kernelWidth) }
-        let ridge = WeightedRidge(design: hood.interpretable, rows: samples, columns: m, targets: targets,
-                                  weights: weights)
         let z0 = Array(hood.interpretable[0..<m])
+        // Hand the design over without a copy: the ridge centres it in place.
+        let design = hood.interpretable
+        hood.interpretable = []
+        let ridge = WeightedRidge(design: design, rows: samples, columns: m, targets: targets, weights: weights)
         let selected = featureSelection.select(ridge, count: numFeatures, instance: z0)
         let fit = ridge.fit(columns: selected, alpha: Self.ridgeAlpha)
         let fx = targets[0]
@@ -164,7 +167,8 @@ public struct LIMEExplainer: Sendable {
         var start = 0
         while start < n {
             let end = Swift.min(n, start + chunk)
-            let batch = Tensor(shape: [end - start, m], scalars: Array(hood.samples[(start * m)..<(end * m)]))
+            let rows = start == 0 && end == n ? hood.samples : Array(hood.samples[(start * m)..<(end * m)])
+            let batch = Tensor(shape: [end - start, m], scalars: rows)
             let out = try predictor.predict(batch)
             guard out.batchSize == end - start, out.sampleCount == k else {
                 throw ExplainError(.callback, "the model returned shape \(out.shape) for \(end - start) rows, expected [\(end - start), \(k)]",

@@ -55,26 +55,37 @@ public struct WeightedRidge: Sendable {
 
     /// Prepares the weighted, centred problem for the `rows × columns` design `z` (row-major), targets `y` and
     /// non-negative weights `w` with a positive sum.
-    public init(design z: [Double], rows: Int, columns: Int, targets y: [Double], weights w: [Double]) {
+    ///
+    /// The design is centred and scaled in place, so passing an array nobody else holds avoids a copy.
+    public init(design z: consuming [Double], rows: Int, columns: Int, targets y: [Double], weights w: [Double]) {
         precondition(z.count == rows * columns && y.count == rows && w.count == rows, "WeightedRidge: shapes")
         let totalWeight = w.reduce(0, +)
         precondition(totalWeight > 0, "WeightedRidge: weights must have a positive sum")
         var means = [Double](repeating: 0, count: columns)
         var yMean = 0.0
-        for i in 0..<rows {
-            yMean += w[i] * y[i]
-            for j in 0..<columns { means[j] += w[i] * z[i * columns + j] }
+        // Summed in the same order as Σw, so a constant column's mean is exactly its value and it centres to zero.
+        z.withUnsafeBufferPointer { zp in
+            means.withUnsafeMutableBufferPointer { mp in
+                for i in 0..<rows {
+                    yMean += w[i] * y[i]
+                    for j in 0..<columns { mp[j] += w[i] * zp[i * columns + j] }
+                }
+            }
         }
         yMean /= totalWeight
         for j in 0..<columns { means[j] /= totalWeight }
-        var design = [Double](repeating: 0, count: rows * columns)
+        var design = z
         var targets = [Double](repeating: 0, count: rows)
         var tss = 0.0
-        for i in 0..<rows {
-            let root = w[i].squareRoot()
-            targets[i] = root * (y[i] - yMean)
-            tss += targets[i] * targets[i]
-            for j in 0..<columns { design[i * columns + j] = root * (z[i * columns + j] - means[j]) }
+        design.withUnsafeMutableBufferPointer { dp in
+            means.withUnsafeBufferPointer { mp in
+                for i in 0..<rows {
+                    let root = w[i].squareRoot()
+                    targets[i] = root * (y[i] - yMean)
+                    tss += targets[i] * targets[i]
+                    for j in 0..<columns { dp[i * columns + j] = root * (dp[i * columns + j] - mp[j]) }
+                }
+            }
         }
         var gram = [Double](repeating: 0, count: columns * columns)
         var moments = [Double](repeating: 0, count: columns)
