@@ -64,6 +64,24 @@ struct LIMETruncatedNormalTests {
         #expect(abs(mirrored.value(uniform: 0.3) + dist.value(uniform: 0.3)) < 1e-9)
     }
 
+    @Test("the batched quantile pass equals the scalar quantile, tails included")
+    func batchedQuantiles() {
+        var rng = SplitMix64(seed: 4)
+        var levels = (0..<997).map { _ in rng.nextUniform() }
+        levels += [1e-300, 0.02424, 0.02425, 0.5, 0.97575, 0.97576, 1 - 1e-12]
+        var out = [Double](repeating: 0, count: levels.count)
+        levels.withUnsafeBufferPointer { l in
+            out.withUnsafeMutableBufferPointer { o in
+                LIMETruncatedNormal.quantiles(l.baseAddress!, into: o.baseAddress!, count: l.count)
+            }
+        }
+        for (p, q) in zip(levels, out) { #expect(q == LIMETruncatedNormal.quantile(p), "p = \(p)") }
+        let dist = LIMETruncatedNormal(mean: 1, std: 2, lower: 3, upper: 9)
+        for u in [0.001, 0.3, 0.9] {
+            #expect(dist.value(quantile: LIMETruncatedNormal.quantile(dist.level(uniform: u)), uniform: u) == dist.value(uniform: u))
+        }
+    }
+
     @Test("a single-point range gives the point")
     func singlePoint() {
         let dist = LIMETruncatedNormal(mean: 5, std: 1e-11, lower: 2, upper: 2)

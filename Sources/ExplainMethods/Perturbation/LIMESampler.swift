@@ -96,17 +96,33 @@ public struct LIMESampler: Sendable {
                 z0[j] = (Double(x[j]) - mean[j]) / scale[j]
                 z[j] = z0[j]
             }
-            for i in 1..<Swift.max(count, 1) {
-                var squared = 0.0
-                for j in 0..<m {
-                    let raw = Float(mean[j] + scale[j] * LIMETruncatedNormal.quantile(Self.openUniform(&rng)))
-                    samples[i * m + j] = raw
-                    // Standardise the value the model sees, so z and the model input agree exactly.
-                    let zij = (Double(raw) - mean[j]) / scale[j]
-                    z[i * m + j] = zij
-                    squared += (zij - z0[j]) * (zij - z0[j])
+            // Standard normals by inversion, a block of rows at a time so the quantiles vectorise.
+            let blockRows = Swift.max(1, 2048 / Swift.max(m, 1))
+            var levels = [Double](repeating: 0.5, count: blockRows * m), normals = levels
+            var i = 1
+            while i < count {
+                let rows = Swift.min(blockRows, count - i)
+                for e in 0..<(rows * m) { levels[e] = Self.openUniform(&rng) }
+                levels.withUnsafeBufferPointer { lp in
+                    normals.withUnsafeMutableBufferPointer { np in
+                        if let l = lp.baseAddress, let n = np.baseAddress {
+                            LIMETruncatedNormal.quantiles(l, into: n, count: rows * m)
+                        }
+                    }
                 }
-                distances[i] = squared.squareRoot()
+                for r in 0..<rows {
+                    var squared = 0.0
+                    for j in 0..<m {
+                        let raw = Float(mean[j] + scale[j] * normals[r * m + j])
+                        samples[(i + r) * m + j] = raw
+                        // Standardise the value the model sees, so z and the model input agree exactly.
+                        let zij = (Double(raw) - mean[j]) / scale[j]
+                        z[(i + r) * m + j] = zij
+                        squared += (zij - z0[j]) * (zij - z0[j])
+                    }
+                    distances[i + r] = squared.squareRoot()
+                }
+                i += rows
             }
         }
         return LIMENeighbourhood(count: count, width: m, samples: samples, interpretable: z, distances: distances,
