@@ -42,17 +42,11 @@ enum GradientTiming {
         body()
         var wall = Double.infinity, cpu = Double.infinity
         for _ in 0..<repeats {
-            let c0 = threadCPUTime()
+            let c0 = threadCPUSeconds()
             wall = min(wall, Stopwatch.time(body))
-            cpu = min(cpu, threadCPUTime() - c0)
+            cpu = min(cpu, threadCPUSeconds() - c0)
         }
         return (wall, cpu)
-    }
-
-    static func threadCPUTime() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// Prints rows/s and µs/row (wall, CPU) and, with a reference time per row, how many times faster we are.

@@ -105,13 +105,6 @@ private func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
 
-/// The CPU time of the whole process so far, in seconds (all threads).
-private func processCPUSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}
-
 /// A number with 3 decimals.
 private func formatted(_ v: Double) -> String {
     let scaled = (v * 1000).rounded() / 1000
