@@ -70,6 +70,7 @@ struct ExplainJob {
         switch method {
         case .predict: return try PredictRunner.run(self)
         case .kernelshap: return try KernelSHAPRunner.run(self)
+        case .lime: return try LIMERunner.run(self)
         case .gradient, .saliency, .gradientXInput, .integratedGradients, .smoothgrad:
             return try GradientRunner.run(self, method: method)
         default:
