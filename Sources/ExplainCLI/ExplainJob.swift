@@ -101,8 +101,9 @@ struct ExplainJob {
                 let input = try ReportBuilder.input(self, results: results, layerAttribution: layerAttribution, wallTime: wallTime)
                 let pdf = command.out ?? defaultReportPath
                 try Self.createParentDirectory(of: pdf)
+                let pageCount: Int
                 do {
-                    _ = try ReportWriter.writePDF(input, to: pdf, maxPages: command.maxPages)
+                    pageCount = try ReportWriter.writePDF(input, to: pdf, maxPages: command.maxPages)
                 } catch let e as ExplainError { throw e } catch { throw ExplainError(.io, "\(error)", at: pdf) }
                 written.append(pdf)
                 if let dir = command.png {
@@ -110,7 +111,7 @@ struct ExplainJob {
                         written += try ReportWriter.writePNGs(input, directory: dir, maxPages: command.maxPages)
                     } catch let e as ExplainError { throw e } catch { throw ExplainError(.io, "\(error)", at: dir) }
                 }
-                if !command.quiet { printError("report: \(pdf)") }
+                if !command.quiet { printError("report: \(pdf) (\(pageCount) pages)") }
             }
             if let json = command.json, let jsonBytes {
                 if json == "-" {
