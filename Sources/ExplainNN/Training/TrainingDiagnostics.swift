@@ -1,0 +1,119 @@
+import ExplainTensor
+import Foundation
+
+/// Collects the per-layer statistics of `TrainingHistory` during one epoch, fed by the model's forward hooks and by
+/// the trainer's gradients and updates.
+///
+/// Only forward passes in training mode count, so validation passes (inference mode) do not disturb the statistics.
+/// Thread-safe, because hooks may be called from any thread.
+public final class TrainingDiagnostics: @unchecked Sendable {
+    private struct LayerState {
+        var count = 0
+        var sum = 0.0
+        var sumOfSquares = 0.0
+        var histogram: StreamingHistogram
+        /// For ReLU layers: whether each unit (a position in the sample) was positive for some example.
+        var everActive: [Bool]?
+        var gradientNormSum = 0.0
+        var gradientBatches = 0
+        var updateRatio: Double?
+    }
+
+    private let lock = NSLock()
+    private let layerNames: [String]
+    private let isReLU: [Bool]
+    private let hasParameters: [Bool]
+    private let binCount: Int
+    private var states: [LayerState]
+
+    /// Prepares empty statistics for every layer of `model`.
+    /// - Parameter binCount: the number of histogram bins (even).
+    public init(model: Model, binCount: Int = 32) {
+        layerNames = model.layerNames
+        isReLU = model.layers.map { ($0 as? Activation)?.kind == .relu }
+        hasParameters = model.layers.map { !$0.parameters.isEmpty }
+        self.binCount = binCount
+        states = model.layers.map { _ in LayerState(histogram: StreamingHistogram(binCount: binCount)) }
+    }
+
+    /// The forward hooks that feed these statistics, one per layer, for `Model.withHooks(forward:)`.
+    public var forwardHooks: [(layer: String, hook: ForwardHook)] {
+        layerNames.map { name in (layer: name, hook: { [weak self] event in self?.record(event) }) }
+    }
+
+    /// Adds a training-mode activation (ignores inference passes).
+    public func record(_ event: ForwardHookEvent) {
+        guard event.mode.isTraining, states.indices.contains(event.layerIndex) else { return }
+        let output = event.output
+        let units = output.sampleCount
+        var partialSum = 0.0, partialSquares = 0.0
+        var active = isReLU[event.layerIndex] ? [Bool](repeating: false, count: units) : nil
+        output.scalars.withUnsafeBufferPointer { values in
+            for v in values {
+                let d = Double(v)
+                partialSum += d
+                partialSquares += d * d
+            }
+            guard units > 0, active != nil else { return }
+            for row in 0..<(values.count / units) {
+                for u in 0..<units where values[row * units + u] > 0 { active?[u] = true }
+            }
+        }
+        lock.lock(); defer { lock.unlock() }
+        let i = event.layerIndex
+        states[i].count += output.count
+        states[i].sum += partialSum
+        states[i].sumOfSquares += partialSquares
+        output.scalars.withUnsafeBufferPointer { states[i].histogram.add($0) }
+        if let active {
+            if states[i].everActive?.count != units { states[i].everActive = [Bool](repeating: false, count: units) }
+            for u in 0..<units where active[u] { states[i].everActive?[u] = true }
+        }
+    }
+
+    /// Adds one batch's parameter gradients (per layer): their L2 norm enters the epoch's mean gradient norm.
+    public func recordGradients(_ gradients: [[Tensor]]) {
+        lock.lock(); defer { lock.unlock() }
+        for (i, layerGradients) in gradients.enumerated() where states.indices.contains(i) && !layerGradients.isEmpty {
+            let squares = layerGradients.reduce(0.0) { total, g in total + g.norm() * g.norm() }
+            states[i].gradientNormSum += squares.squareRoot()
+            states[i].gradientBatches += 1
+        }
+    }
+
+    /// Records ‖after − before‖ / ‖before‖ per layer for one optimizer step.
+    public func recordUpdate(before: [[Tensor]], after: [[Tensor]]) {
+        lock.lock(); defer { lock.unlock() }
+        for i in states.indices where i < before.count && i < after.count && !before[i].isEmpty {
+            var change = 0.0, size = 0.0
+            for (old, new) in zip(before[i], after[i]) {
+                for (a, b) in zip(old.scalars, new.scalars) {
+                    change += Double(b - a) * Double(b - a)
+                    size += Double(a) * Double(a)
+                }
+            }
+            states[i].updateRatio = size > 0 ? (change / size).squareRoot() : nil
+        }
+    }
+
+    /// The epoch's statistics for every layer, then a reset for the next epoch.
+    public func finishEpoch() -> [TrainingHistory.LayerEpoch] {
+        lock.lock(); defer { lock.unlock() }
+        let result = states.indices.map { i -> TrainingHistory.LayerEpoch in
+            let s = states[i]
+            let n = Double(max(s.count, 1))
+            let mean = s.sum / n
+            let variance = max(s.sumOfSquares / n - mean * mean, 0)
+            let dead = s.everActive.map { ever in Double(ever.filter { !$0 }.count) / Double(max(ever.count, 1)) }
+            return TrainingHistory.LayerEpoch(
+                layer: layerNames[i], activationMean: mean, activationStd: variance.squareRoot(),
+                activationPercentiles: [0.05, 0.25, 0.5, 0.75, 0.95].map { s.histogram.percentile($0) },
+                histogramEdges: s.histogram.edges, histogramCounts: s.histogram.counts,
+                deadFraction: isReLU[i] ? dead : nil,
+                gradientNorm: hasParameters[i] && s.gradientBatches > 0 ? s.gradientNormSum / Double(s.gradientBatches) : nil,
+                updateRatio: hasParameters[i] ? s.updateRatio : nil)
+        }
+        states = states.map { _ in LayerState(histogram: StreamingHistogram(binCount: binCount)) }
+        return result
+    }
+}
