@@ -1,2 +1,5 @@
 import ExplainKit
-print("explain-bench")
+
+// Release-mode benchmarks: swift run -c release explain-bench
+print("ExplainKit benchmarks (release build, single-threaded BLAS unless noted)")
+_ = runForwardBenchmark()

@@ -1,7 +1,11 @@
 extension Tensor {
     /// Applies `body` to every scalar.
     @inlinable public func map(_ body: (Float) -> Float) -> Tensor {
-        Tensor(shape: shape, scalars: scalars.map(body))
+        var out = scalars
+        out.withUnsafeMutableBufferPointer { o in
+            for i in 0..<o.count { o[i] = body(o[i]) }
+        }
+        return Tensor(shape: shape, scalars: out)
     }
 
     /// Combines two tensors of the same shape scalar by scalar.

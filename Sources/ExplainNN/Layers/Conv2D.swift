@@ -73,9 +73,17 @@ public struct Conv2D: Layer {
         // [N, P, O] -> [N, O, P] plus bias.
         var out = [Float](repeating: 0, count: rows * o)
         let p = g.positions
-        for s in 0..<n {
-            for q in 0..<p {
-                for ch in 0..<o { out[(s * o + ch) * p + q] = product[(s * p + q) * o + ch] + bias.scalars[ch] }
+        out.withUnsafeMutableBufferPointer { dst in
+            product.withUnsafeBufferPointer { src in
+                bias.scalars.withUnsafeBufferPointer { b in
+                    for s in 0..<n {
+                        for ch in 0..<o {
+                            let bc = b[ch]
+                            let outBase = (s * o + ch) * p
+                            for q in 0..<p { dst[outBase + q] = src[(s * p + q) * o + ch] + bc }
+                        }
+                    }
+                }
             }
         }
         let output = Tensor(shape: [n, o, g.outH, g.outW], scalars: out)
@@ -85,12 +93,18 @@ public struct Conv2D: Layer {
             // [N, O, P] -> [N·P, O]
             var dyMat = [Float](repeating: 0, count: rows * o)
             var db = [Float](repeating: 0, count: o)
-            for s in 0..<n {
-                for ch in 0..<o {
-                    for q in 0..<p {
-                        let v = dy.scalars[(s * o + ch) * p + q]
-                        dyMat[(s * p + q) * o + ch] = v
-                        db[ch] += v
+            dyMat.withUnsafeMutableBufferPointer { dst in
+                dy.scalars.withUnsafeBufferPointer { src in
+                    for s in 0..<n {
+                        for ch in 0..<o {
+                            var total: Float = 0
+                            for q in 0..<p {
+                                let v = src[(s * o + ch) * p + q]
+                                dst[(s * p + q) * o + ch] = v
+                                total += v
+                            }
+                            db[ch] += total
+                        }
                     }
                 }
             }
@@ -118,23 +132,8 @@ public struct Conv2D: Layer {
         var cols = [Float](repeating: 0, count: n * g.positions * g.patch)
         x.withUnsafeBufferPointer { src in
             cols.withUnsafeMutableBufferPointer { dst in
-                for s in 0..<n {
-                    for oy in 0..<g.outH {
-                        for ox in 0..<g.outW {
-                            let rowBase = ((s * g.outH + oy) * g.outW + ox) * g.patch
-                            for c in 0..<g.c {
-                                for ky in 0..<g.kh {
-                                    let iy = oy * g.stride - g.padding + ky
-                                    guard iy >= 0, iy < g.h else { continue }
-                                    for kx in 0..<g.kw {
-                                        let ix = ox * g.stride - g.padding + kx
-                                        guard ix >= 0, ix < g.w else { continue }
-                                        dst[rowBase + (c * g.kh + ky) * g.kw + kx] = src[((s * g.c + c) * g.h + iy) * g.w + ix]
-                                    }
-                                }
-                            }
-                        }
-                    }
+                forEachWindowRow(batch: n, g) { colIndex, srcIndex, length in
+                    for k in 0..<length { dst[colIndex + k] = src[srcIndex + k] }
                 }
             }
         }
@@ -146,26 +145,34 @@ public struct Conv2D: Layer {
         var x = [Float](repeating: 0, count: n * g.c * g.h * g.w)
         cols.withUnsafeBufferPointer { src in
             x.withUnsafeMutableBufferPointer { dst in
-                for s in 0..<n {
-                    for oy in 0..<g.outH {
-                        for ox in 0..<g.outW {
-                            let rowBase = ((s * g.outH + oy) * g.outW + ox) * g.patch
-                            for c in 0..<g.c {
-                                for ky in 0..<g.kh {
-                                    let iy = oy * g.stride - g.padding + ky
-                                    guard iy >= 0, iy < g.h else { continue }
-                                    for kx in 0..<g.kw {
-                                        let ix = ox * g.stride - g.padding + kx
-                                        guard ix >= 0, ix < g.w else { continue }
-                                        dst[((s * g.c + c) * g.h + iy) * g.w + ix] += src[rowBase + (c * g.kh + ky) * g.kw + kx]
-                                    }
-                                }
-                            }
+                forEachWindowRow(batch: n, g) { colIndex, srcIndex, length in
+                    for k in 0..<length { dst[srcIndex + k] += src[colIndex + k] }
+                }
+            }
+        }
+        return x
+    }
+
+    /// Visits every in-bounds run of a kernel row: `body(index in the patch matrix, index in the input, length)`.
+    /// Runs that fall in the zero padding are skipped, so each visit is a contiguous copy.
+    @inline(__always)
+    static func forEachWindowRow(batch n: Int, _ g: Geometry, _ body: (Int, Int, Int) -> Void) {
+        for s in 0..<n {
+            for oy in 0..<g.outH {
+                for ox in 0..<g.outW {
+                    let rowBase = ((s * g.outH + oy) * g.outW + ox) * g.patch
+                    let x0 = ox * g.stride - g.padding
+                    let kxLow = max(0, -x0), kxHigh = min(g.kw, g.w - x0)
+                    guard kxHigh > kxLow else { continue }
+                    for c in 0..<g.c {
+                        for ky in 0..<g.kh {
+                            let iy = oy * g.stride - g.padding + ky
+                            guard iy >= 0, iy < g.h else { continue }
+                            body(rowBase + (c * g.kh + ky) * g.kw + kxLow, ((s * g.c + c) * g.h + iy) * g.w + x0 + kxLow, kxHigh - kxLow)
                         }
                     }
                 }
             }
         }
-        return x
     }
 }

@@ -38,25 +38,32 @@ public struct Pool2D: Layer {
         var out = [Float](repeating: 0, count: n * c * oh * ow)
         var argmax = reduction == .max ? [Int](repeating: 0, count: out.count) : []
         let area = Float(kernel * kernel)
-        for plane in 0..<(n * c) {
-            let base = plane * h * w
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    let o = (plane * oh + oy) * ow + ox
-                    var best = -Float.infinity, bestIndex = 0, total: Float = 0
-                    for ky in 0..<kernel {
-                        for kx in 0..<kernel {
-                            let i = base + (oy * stride + ky) * w + ox * stride + kx
-                            let v = input.scalars[i]
-                            total += v
-                            if v > best { best = v; bestIndex = i }
+        let kernel = self.kernel, stride = self.stride, isMax = reduction == .max
+        input.scalars.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                argmax.withUnsafeMutableBufferPointer { best in
+                    for plane in 0..<(n * c) {
+                        let base = plane * h * w
+                        for oy in 0..<oh {
+                            for ox in 0..<ow {
+                                let o = (plane * oh + oy) * ow + ox
+                                var top = -Float.infinity, topIndex = 0, total: Float = 0
+                                for ky in 0..<kernel {
+                                    let rowStart = base + (oy * stride + ky) * w + ox * stride
+                                    for kx in 0..<kernel {
+                                        let v = src[rowStart + kx]
+                                        total += v
+                                        if v > top { top = v; topIndex = rowStart + kx }
+                                    }
+                                }
+                                if isMax { dst[o] = top; best[o] = topIndex } else { dst[o] = total / area }
+                            }
                         }
                     }
-                    if reduction == .max { out[o] = best; argmax[o] = bestIndex } else { out[o] = total / area }
                 }
             }
         }
-        let kernel = self.kernel, stride = self.stride, reduction = self.reduction
+        let reduction = self.reduction
         return (Tensor(shape: [n, c, oh, ow], scalars: out), { dy in
             var dx = [Float](repeating: 0, count: input.count)
             for plane in 0..<(n * c) {

@@ -16,10 +16,16 @@ public struct Softmax: Layer {
         let n = input.batchSize, w = input.sampleCount
         return (y, { dy in
             var dx = [Float](repeating: 0, count: n * w)
-            for r in 0..<n {
-                var dot: Float = 0
-                for j in 0..<w { dot += dy.scalars[r * w + j] * y.scalars[r * w + j] }
-                for j in 0..<w { dx[r * w + j] = y.scalars[r * w + j] * (dy.scalars[r * w + j] - dot) }
+            dx.withUnsafeMutableBufferPointer { d in
+                dy.scalars.withUnsafeBufferPointer { g in
+                    y.scalars.withUnsafeBufferPointer { p in
+                        for r in 0..<n {
+                            var dot: Float = 0
+                            for j in (r * w)..<((r + 1) * w) { dot += g[j] * p[j] }
+                            for j in (r * w)..<((r + 1) * w) { d[j] = p[j] * (g[j] - dot) }
+                        }
+                    }
+                }
             }
             return (Tensor(shape: input.shape, scalars: dx), [])
         })
@@ -29,16 +35,20 @@ public struct Softmax: Layer {
     public static func apply(_ input: Tensor) -> Tensor {
         let n = input.batchSize, w = input.sampleCount
         var out = input.scalars
-        for r in 0..<n {
-            var top = -Float.infinity
-            for j in 0..<w { top = max(top, out[r * w + j]) }
-            var total: Float = 0
-            for j in 0..<w {
-                let e = Math.exp(out[r * w + j] - top)
-                out[r * w + j] = e
-                total += e
+        out.withUnsafeMutableBufferPointer { o in
+            for r in 0..<n {
+                let row = UnsafeMutableBufferPointer(rebasing: o[(r * w)..<((r + 1) * w)])
+                var top = -Float.infinity
+                for v in row { top = max(top, v) }
+                var total: Float = 0
+                for j in 0..<w {
+                    let e = Math.exp(row[j] - top)
+                    row[j] = e
+                    total += e
+                }
+                let inverse = 1 / total
+                for j in 0..<w { row[j] *= inverse }
             }
-            for j in 0..<w { out[r * w + j] /= total }
         }
         return Tensor(shape: input.shape, scalars: out)
     }

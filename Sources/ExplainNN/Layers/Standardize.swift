@@ -25,11 +25,22 @@ public struct Standardize: Layer {
     public func callAsFunction(_ input: Tensor, mode: Mode) -> (output: Tensor, pullback: Pullback) {
         let w = mean.count
         var out = input.scalars
-        for i in out.indices { out[i] = (out[i] - mean[i % w]) / std[i % w] }
+        let inverse = std.map { 1 / $0 }
+        out.withUnsafeMutableBufferPointer { o in
+            mean.withUnsafeBufferPointer { m in
+                inverse.withUnsafeBufferPointer { s in
+                    for r in 0..<(o.count / max(w, 1)) {
+                        for j in 0..<w { o[r * w + j] = (o[r * w + j] - m[j]) * s[j] }
+                    }
+                }
+            }
+        }
         let std = self.std
         return (Tensor(shape: input.shape, scalars: out), { dy in
             var dx = dy.scalars
-            for i in dx.indices { dx[i] /= std[i % w] }
+            dx.withUnsafeMutableBufferPointer { d in
+                for r in 0..<(d.count / max(w, 1)) { for j in 0..<w { d[r * w + j] /= std[j] } }
+            }
             return (Tensor(shape: dy.shape, scalars: dx), [])
         })
     }

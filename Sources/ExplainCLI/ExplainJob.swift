@@ -1,0 +1,94 @@
+import ExplainKit
+import Foundation
+
+/// One `explain` run: the loaded inputs, and the steps from methods to files.
+struct ExplainJob {
+    let command: RunCommand
+    let modelFile: ModelFile
+    /// The selected rows, `[rows, inputWidth]`, in the order of `rowIndices`.
+    let inputs: Tensor
+    let rowIndices: [Int]
+    let target: Target
+    let threads: Int
+    var model: Model { modelFile.model }
+
+    init(command: RunCommand) throws(ExplainError) {
+        self.command = command
+        modelFile = try ModelFile.load(path: command.model)
+        let table = try CSVTable(contentsOf: command.input)
+        let features = modelFile.model.featureNames
+        let all = try table.numericColumns(features)
+        let ignored = table.ignoredColumns(using: features)
+        if !ignored.isEmpty, !command.quiet {
+            printError("note: \(command.input): ignoring column\(ignored.count == 1 ? "" : "s") \(ignored.joined(separator: ", "))")
+        }
+        if let text = command.rows {
+            rowIndices = try RowSelection(parsing: text).resolve(rowCount: all.batchSize, file: command.input)
+        } else {
+            rowIndices = Array(0..<min(all.batchSize, command.maxRows))
+            if all.batchSize > command.maxRows, !command.quiet {
+                printError("note: \(command.input) has \(all.batchSize) rows; explaining the first \(command.maxRows) (use --rows or --max-rows)")
+            }
+        }
+        let width = all.sampleCount
+        var picked = [Float]()
+        picked.reserveCapacity(rowIndices.count * width)
+        for r in rowIndices { picked.append(contentsOf: all.scalars[(r * width)..<((r + 1) * width)]) }
+        inputs = Tensor(shape: [rowIndices.count, width], scalars: picked)
+        target = try Self.resolveTarget(command.target, outputs: modelFile.model.outputNames)
+        threads = command.threads ?? ParallelRows.defaultThreadCount
+    }
+
+    /// `--target` by output name or 0-based index.
+    static func resolveTarget(_ text: String?, outputs: [String]) throws(ExplainError) -> Target {
+        guard let text else { return .predicted }
+        if let i = outputs.firstIndex(of: text) { return .index(i) }
+        if let i = Int(text) {
+            guard outputs.indices.contains(i) else {
+                throw ExplainError(.invalidArgument, "target index \(i) is out of range: the model has \(outputs.count) outputs (0–\(outputs.count - 1))", at: "--target")
+            }
+            return .index(i)
+        }
+        throw ExplainError(.invalidArgument, "unknown target \"\(text)\"; outputs are \(outputs.joined(separator: ", "))", at: "--target")
+    }
+
+    func run() throws(ExplainError) {
+        let started = Date()
+        var results: [AttributionResult] = []
+        for method in command.method.expanded {
+            results.append(try runMethod(method))
+        }
+        let wallTime = Date().timeIntervalSince(started)
+        try writeOutputs(results, wallTime: wallTime)
+        if !command.quiet, command.json != "-" {
+            print(SummaryTable.render(results, rowIndices: rowIndices, features: model.featureNames), terminator: "")
+        }
+    }
+
+    func runMethod(_ method: MethodName) throws(ExplainError) -> AttributionResult {
+        switch method {
+        case .predict: return try PredictRunner.run(self)
+        default:
+            throw ExplainError(.unsupported, "method \(method.rawValue) is not available in this build", at: "--method")
+        }
+    }
+
+    /// The default report path, `reports/<input-stem>-<method>.pdf`.
+    var defaultReportPath: String {
+        let stem = URL(fileURLWithPath: command.input).deletingPathExtension().lastPathComponent
+        return "reports/\(stem)-\(command.method.rawValue).pdf"
+    }
+
+    func writeOutputs(_ results: [AttributionResult], wallTime: Double) throws(ExplainError) {
+        guard let json = command.json else { return }
+        let bytes = results.count == 1 ? try AttributionJSON.encode(results[0]) : try AttributionJSON.encode(all: results)
+        if json == "-" {
+            FileHandle.standardOutput.write(Data(bytes))
+        } else {
+            try AtomicFile.write(bytes, to: json)
+        }
+    }
+
+    /// The row's random stream: derived from (seed, row), independent of threads and batching.
+    func rng(forRow row: Int) -> SplitMix64 { SplitMix64(seed: command.seed).derived(UInt64(row)) }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+
+/// The per-method flags. Each is echoed in the JSON `parameters` of the methods that use it.
+struct MethodOptions: ParsableArguments {
+    @Option(help: "Integrated gradients: quadrature steps (default 50).")
+    var steps: Int?
+
+    @Option(help: "Integrated gradients: gauss-legendre, riemann-left, riemann-right, riemann-middle or riemann-trapezoid (default gauss-legendre).")
+    var rule: String?
+
+    @Option(help: "Integrated gradients: zeros, mean, or a CSV file of baseline rows (averaged) (default zeros).")
+    var baseline: String?
+
+    @Option(help: "SmoothGrad: noise level as a fraction of each feature's training range (default 0.15).")
+    var noise: Double?
+
+    @Option(help: "SmoothGrad: smoothgrad, smoothgrad-squared or vargrad (default smoothgrad).")
+    var variant: String?
+
+    @Option(help: "Sample count: SmoothGrad noisy copies (default 50), LIME neighbourhood (default 5000), KernelSHAP coalition budget (default 2M + 2048).")
+    var samples: Int?
+
+    @Option(help: "Layer attribution: a layer name (see `explain inspect`); adds per-unit activation, gradient × activation and conductance.")
+    var layer: String?
+
+    @Option(help: "KernelSHAP: a CSV of background rows (default: the model file's background).")
+    var background: String?
+
+    @Option(name: .customLong("background-size"), help: "KernelSHAP: summarise the background into K weighted k-means rows.")
+    var backgroundSize: Int?
+
+    @Option(help: "KernelSHAP: keep sampling until max SE <= t·(max φ − min φ) or the budget runs out.")
+    var tolerance: Double?
+
+    @Option(help: "KernelSHAP: coalition sampler, kernel or leverage.")
+    var sampler: String?
+
+    @Option(help: "KernelSHAP: identity or logit (default identity).")
+    var link: String?
+
+    @Option(name: .customLong("top-features"), help: "KernelSHAP: keep only the k largest |φ| (L1-style truncation; off by default).")
+    var topFeatures: Int?
+
+    @Option(name: .customLong("kernel-width"), help: "LIME: kernel width (default 0.75·√M).")
+    var kernelWidth: Double?
+
+    @Option(help: "LIME: quartile, decile or none (default quartile).")
+    var discretizer: String?
+
+    @Option(name: .customLong("feature-selection"), help: "LIME: auto, forward, highest-weights, lasso-path or none (default none).")
+    var featureSelection: String?
+
+    @Option(name: .customLong("num-features"), help: "LIME: features kept by feature selection (default 10).")
+    var numFeatures: Int?
+
+    func validate() throws {
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
+        if let noise, !(noise >= 0 && noise.isFinite) { throw ValidationError("--noise must be a finite number >= 0, got \(noise)") }
+        if let backgroundSize, backgroundSize < 1 { throw ValidationError("--background-size must be at least 1, got \(backgroundSize)") }
+        if let tolerance, !(tolerance > 0 && tolerance.isFinite) { throw ValidationError("--tolerance must be > 0, got \(tolerance)") }
+        if let topFeatures, topFeatures < 1 { throw ValidationError("--top-features must be at least 1, got \(topFeatures)") }
+        if let kernelWidth, !(kernelWidth > 0 && kernelWidth.isFinite) { throw ValidationError("--kernel-width must be > 0, got \(kernelWidth)") }
+        if let numFeatures, numFeatures < 1 { throw ValidationError("--num-features must be at least 1, got \(numFeatures)") }
+    }
+}

@@ -1,0 +1,20 @@
+import ExplainKit
+
+/// `--method predict`: each row's model outputs, no attribution.
+enum PredictRunner {
+    static func run(_ job: ExplainJob) throws(ExplainError) -> AttributionResult {
+        let model = job.model
+        let outputs = model.forward(job.inputs)
+        var explanations: [Explanation] = []
+        for (i, row) in job.rowIndices.enumerated() {
+            let values = outputs.row(i)
+            let t = job.target.resolve(outputs: values)
+            explanations.append(Explanation(
+                row: row, target: t, targetName: model.outputNames[t], prediction: Double(values[t]),
+                attributions: [], outputs: values.map(Double.init)))
+        }
+        return AttributionResult(method: "predict", model: model.name, features: model.featureNames,
+                                 outputs: model.outputNames, seed: job.command.seed, parameters: [:],
+                                 explanations: explanations)
+    }
+}

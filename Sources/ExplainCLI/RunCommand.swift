@@ -1,0 +1,67 @@
+import ArgumentParser
+import ExplainKit
+import Foundation
+
+/// `explain --model m.json --input x.csv`: explain rows, write the attribution JSON and a PDF report.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Explain rows of a CSV with one or all methods (the default subcommand).")
+
+    @Option(help: "The model file (explainkit.model JSON).")
+    var model: String
+
+    @Option(help: "The input CSV: a header row naming the model's features, one row per instance.")
+    var input: String
+
+    @Option(help: "gradient, saliency, gradient-x-input, integrated-gradients, smoothgrad, lime, kernelshap, all or predict.")
+    var method: MethodName = .all
+
+    @Option(help: "The output to explain, by name or 0-based index (default: the predicted class).")
+    var target: String?
+
+    @Option(help: "Rows to explain, 0-based, like 0,3,10-19 (default: all rows, up to --max-rows).")
+    var rows: String?
+
+    @Option(name: .customLong("max-rows"), help: "Explain at most this many rows when --rows is not given.")
+    var maxRows: Int = 100
+
+    @Option(help: "Seed of every random choice; each row's stream derives from (seed, row).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Worker threads (default: every core). Results do not depend on it.")
+    var threads: Int?
+
+    @Option(help: "The PDF report path (default: reports/<input-stem>-<method>.pdf).")
+    var out: String?
+
+    @Option(help: "Also write one PNG per report page into this directory.")
+    var png: String?
+
+    @Option(help: "Write the attribution JSON here (- for stdout).")
+    var json: String?
+
+    @Option(name: .customLong("max-pages"), help: "Cap on per-row report pages (summary pages come first).")
+    var maxPages: Int = 50
+
+    @Flag(help: "No progress output and no summary table.")
+    var quiet = false
+
+    @OptionGroup var options: MethodOptions
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if maxRows < 1 { throw ValidationError("--max-rows must be at least 1, got \(maxRows)") }
+        if maxPages < 0 { throw ValidationError("--max-pages must be 0 or more, got \(maxPages)") }
+        if let rows {
+            do { _ = try RowSelection(parsing: rows) } catch { throw ValidationError(error.message) }
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let job = try ExplainJob(command: self)
+            try job.run()
+        }
+    }
+}

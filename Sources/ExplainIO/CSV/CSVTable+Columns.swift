@@ -1,0 +1,98 @@
+import ExplainTensor
+
+extension CSVTable {
+    /// The index of each named column in the file.
+    /// - Throws: `ExplainError(.invalidInput)` naming every missing column, or a column that appears twice.
+    public func columnIndices(_ names: [String]) throws(ExplainError) -> [Int] {
+        var positions: [String: Int] = [:]
+        var duplicated: Set<String> = []
+        for (j, h) in header.enumerated() where positions.updateValue(j, forKey: h) != nil { duplicated.insert(h) }
+        let missing = names.filter { positions[$0] == nil }
+        if !missing.isEmpty {
+            let list = missing.map { "\"\($0)\"" }.joined(separator: ", ")
+            let noun = missing.count == 1 ? "column" : "columns"
+            throw ExplainError(.invalidInput, "missing \(noun) \(list) (the header has \(header.count) columns)", at: "\(name):1")
+        }
+        if let twice = names.first(where: duplicated.contains) {
+            throw ExplainError(.invalidInput, "column appears more than once", at: "\(name):1 (\(twice))")
+        }
+        return names.compactMap { positions[$0] }
+    }
+
+    /// The header's columns that are not in `used`, in file order (reported once as ignored).
+    public func ignoredColumns(using used: [String]) -> [String] {
+        let set = Set(used)
+        return header.filter { !set.contains($0) }
+    }
+
+    /// The named columns as a `[rowCount, names.count]` tensor, in the order of `names`.
+    /// - Throws: `ExplainError(.invalidInput)` for a missing column, or for an empty, non-numeric or non-finite cell,
+    ///   at `x.csv:14 (petal_width)`.
+    public func numericColumns(_ names: [String]) throws(ExplainError) -> Tensor {
+        let indices = try columnIndices(names)
+        let width = names.count
+        var destination = [Int](repeating: -1, count: header.count)
+        for (k, j) in indices.enumerated() { destination[j] = k }
+        let rows = rowCount
+        var values = [Float](repeating: 0, count: rows * width)
+        let failure: ExplainError? = bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            let scanner = CSVScanner(base: base, count: buffer.count - 1)
+            return values.withUnsafeMutableBufferPointer { out -> ExplainError? in
+                for r in 0..<rows {
+                    var i = rowStarts[r]
+                    for j in 0..<header.count {
+                        guard let cell = scanner.cell(at: i) else { break }
+                        let k = destination[j]
+                        if k >= 0 {
+                            guard let v = scanner.number(in: cell) else {
+                                return cellError(scanner, cell, row: r, column: j)
+                            }
+                            out[r * width + k] = v
+                        }
+                        i = cell.next
+                    }
+                }
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        return Tensor(shape: [rows, width], scalars: values)
+    }
+
+    /// Every column as a number (`[rowCount, header.count]`).
+    public func allNumericColumns() throws(ExplainError) -> Tensor {
+        try numericColumns(header)
+    }
+
+    /// The text of one column for every row, with quotes removed (for example a `--label` column).
+    public func stringColumn(_ column: String) throws(ExplainError) -> [String] {
+        let j = try columnIndices([column])[0]
+        return bytes.withUnsafeBufferPointer { buffer -> [String] in
+            guard let base = buffer.baseAddress else { return [] }
+            let scanner = CSVScanner(base: base, count: buffer.count - 1)
+            return rowStarts.map { start in
+                var i = start
+                for _ in 0..<j { i = scanner.cell(at: i)?.next ?? i }
+                return scanner.cell(at: i).map(scanner.text(of:)) ?? ""
+            }
+        }
+    }
+
+    func cellError(_ scanner: CSVScanner, _ cell: CSVScanner.Cell, row: Int, column: Int) -> ExplainError {
+        var text = scanner.text(of: cell)
+        if text.count > 40 { text = String(text.prefix(40)) + "…" }
+        let shown = text.replacingAll("\"", with: "\\\"")
+        return ExplainError(.invalidInput, "expected a finite number, got \"\(shown)\"",
+                            at: "\(name):\(rowLines[row]) (\(header[column]))")
+    }
+}
+
+extension String {
+    /// The string with every occurrence of `target` replaced (without Foundation).
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
+        return out
+    }
+}

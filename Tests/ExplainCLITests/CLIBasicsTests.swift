@@ -1,0 +1,82 @@
+import ExplainKit
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("explain CLI: predict, inspect, and one-line errors")
+struct CLIBasicsTests {
+    @Test("predict writes every row's outputs as JSON; exit 0")
+    func predict() throws {
+        let f = try CLIFixtures.make()
+        let out = try CLIRunner.run(["--model", f.modelPath, "--input", f.inputPath, "--method", "predict", "--json", "-", "--quiet"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let docs = try AttributionJSON.decode(out.stdoutBytes, file: "stdout")
+        let doc = try #require(docs.first)
+        #expect(doc.method == "predict")
+        #expect(doc.explanations.count == 4)
+        // Columns were shuffled in the file; the outputs must match a direct forward pass on the model's order.
+        let model = try ModelFile.load(path: f.modelPath).model
+        let direct = model.forward(Tensor(rows: [[1.2, 2.1, 3.5], [0.3, 2.9, 1.0], [2.2, 1.5, 4.2], [1.0, 2.0, 2.9]]))
+        for (i, e) in doc.explanations.enumerated() {
+            let outputs = try #require(e.outputs)
+            for j in 0..<2 { #expect(abs(outputs[j] - Double(direct.scalars[i * 2 + j])) < 1e-6) }
+            #expect(e.target == (direct.scalars[i * 2 + 1] > direct.scalars[i * 2] ? 1 : 0))
+        }
+    }
+
+    @Test("inspect prints layers, shapes and parameter counts")
+    func inspect() throws {
+        let f = try CLIFixtures.make()
+        let out = try CLIRunner.run(["inspect", "--model", f.modelPath])
+        #expect(out.status == 0)
+        #expect(out.stdout.contains("fc1"))
+        #expect(out.stdout.contains("[6]"))
+        let total = 6 * 3 + 6 + 2 * 6 + 2
+        #expect(out.stdout.contains("total parameters: \(total)"))
+    }
+
+    struct BadCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var override: [String]
+        var expected: String
+        var status: Int32
+        var testDescription: String { name }
+    }
+
+    static let badCases: [BadCase] = [
+        BadCase(name: "missing model file", override: ["--model", "@/none.json"], expected: "none.json", status: 1),
+        BadCase(name: "bad JSON", override: ["--model", "@/bad.json"], expected: "bad.json:1:", status: 1),
+        BadCase(name: "missing column", override: ["--input", "@/missing.csv"], expected: "missing.csv:1", status: 1),
+        BadCase(name: "non-numeric cell", override: ["--input", "@/text.csv"], expected: "text.csv:3 (alpha)", status: 1),
+        BadCase(name: "empty file", override: ["--input", "@/empty.csv"], expected: "empty.csv", status: 1),
+        BadCase(name: "unknown method", override: ["--method", "shapley"], expected: "shapley", status: 64),
+        BadCase(name: "unknown target", override: ["--target", "maybe"], expected: "--target", status: 1),
+        BadCase(name: "target index out of range", override: ["--target", "7"], expected: "--target", status: 1),
+        BadCase(name: "row out of range", override: ["--rows", "0,9"], expected: "--rows", status: 1),
+        BadCase(name: "bad row syntax", override: ["--rows", "3-1"], expected: "3-1", status: 64),
+        BadCase(name: "bad flag value", override: ["--threads", "0"], expected: "--threads", status: 64),
+    ]
+
+    @Test("bad input gives a non-zero exit, one error line naming the place, and no output files", arguments: badCases)
+    func badInput(_ c: BadCase) throws {
+        let (name, override, expected, status) = (c.name, c.override, c.expected, c.status)
+        let f = try CLIFixtures.make()
+        _ = try f.write("bad.json", "{\"format\": \"explainkit.model\",, }")
+        _ = try f.write("missing.csv", "alpha,beta\n1,2\n")
+        _ = try f.write("text.csv", "alpha,beta,gamma\n1,2,3\nabc,2,3\n")
+        _ = try f.write("empty.csv", "")
+        var args = ["--model", f.modelPath, "--input", f.inputPath, "--method", "predict",
+                    "--json", f.directory.appendingPathComponent("out/result.json").path, "--quiet"]
+        for k in stride(from: 0, to: override.count, by: 2) {
+            let value = override[k + 1].replacingOccurrences(of: "@", with: f.directory.path)
+            if let i = args.firstIndex(of: override[k]) { args[i + 1] = value } else { args += [override[k], value] }
+        }
+        let before = CLIRunner.files(in: f.directory)
+        let out = try CLIRunner.run(args)
+        #expect(out.status == status, "\(name): \(out.stderr)")
+        let lines = out.stderr.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(lines.count == 1, "\(name): \(out.stderr)")
+        #expect(out.stderr.contains(expected), "\(name): \(out.stderr)")
+        #expect(CLIRunner.files(in: f.directory) == before, "\(name) left files behind")
+    }
+}
