@@ -58,11 +58,26 @@ public struct Adam: Optimizer {
                     firstMoment[layer][p].scalars.withUnsafeMutableBufferPointer { m in
                         secondMoment[layer][p].scalars.withUnsafeMutableBufferPointer { v in
                             grad.scalars.withUnsafeBufferPointer { g in
-                                for i in 0..<w.count {
-                                    let d = g[i] + coupledDecay * w[i]
-                                    m[i] = b1 * m[i] + (1 - b1) * d
-                                    v[i] = b2 * v[i] + (1 - b2) * d * d
-                                    w[i] = w[i] * shrink - stepSize * m[i] / (v[i].squareRoot() / correction2Root + eps)
+                                guard let wp = w.baseAddress, let mp = m.baseAddress, let vp = v.baseAddress,
+                                      let gp = g.baseAddress else { return }
+                                let count = w.count
+                                var i = 0
+                                while i + 8 <= count {
+                                    let weight = FloatKernels.load(wp + i)
+                                    let d = FloatKernels.load(gp + i) + coupledDecay * weight
+                                    let mi = b1 * FloatKernels.load(mp + i) + (1 - b1) * d
+                                    let vi = b2 * FloatKernels.load(vp + i) + (1 - b2) * d * d
+                                    FloatKernels.store(mi, mp + i)
+                                    FloatKernels.store(vi, vp + i)
+                                    FloatKernels.store(weight * shrink - stepSize * mi / (vi.squareRoot() / correction2Root + eps), wp + i)
+                                    i += 8
+                                }
+                                while i < count {
+                                    let d = gp[i] + coupledDecay * wp[i]
+                                    mp[i] = b1 * mp[i] + (1 - b1) * d
+                                    vp[i] = b2 * vp[i] + (1 - b2) * d * d
+                                    wp[i] = wp[i] * shrink - stepSize * mp[i] / (vp[i].squareRoot() / correction2Root + eps)
+                                    i += 1
                                 }
                             }
                         }

@@ -25,20 +25,36 @@ public struct StreamingHistogram: Sendable, Equatable {
 
     /// Adds finite values (non-finite ones are skipped).
     public mutating func add(_ values: UnsafeBufferPointer<Float>) {
-        var lo = Float.infinity, hi = -Float.infinity
-        for v in values where v.isFinite {
-            lo = min(lo, v)
-            hi = max(hi, v)
+        let summary = FloatKernels.summary(values)
+        add(values, minimum: summary.min, maximum: summary.max, isFinite: summary.isFinite)
+    }
+
+    /// Adds values whose minimum and maximum are known (`isFinite`: none is NaN or infinite).
+    mutating func add(_ values: UnsafeBufferPointer<Float>, minimum: Float, maximum: Float, isFinite: Bool) {
+        guard let source = values.baseAddress, !values.isEmpty else { return }
+        guard isFinite else {
+            let finite = values.filter(\.isFinite)
+            finite.withUnsafeBufferPointer { add($0) }
+            return
         }
-        guard lo <= hi else { return }
-        cover(Double(lo), Double(hi))
-        let base = lowerEdge, scale = 1 / binWidth, last = binCount - 1
+        cover(Double(minimum), Double(maximum))
+        // Bin indices in Float, clamped so that rounding at the range's ends stays inside.
+        let base = Float(lowerEdge), scale = Float(1 / binWidth), last = Float(binCount - 1)
+        let n = values.count
         counts.withUnsafeMutableBufferPointer { c in
-            for v in values where v.isFinite {
-                c[min(max(Int((Double(v) - base) * scale), 0), last)] += 1
-                total += 1
+            var i = 0
+            while i + 8 <= n {
+                let f = ((FloatKernels.load(source + i) - base) * scale)
+                    .clamped(lowerBound: SIMD8(repeating: 0), upperBound: SIMD8(repeating: last))
+                for lane in 0..<8 { c[Int(f[lane])] += 1 }
+                i += 8
+            }
+            while i < n {
+                c[Int(Swift.min(Swift.max((source[i] - base) * scale, 0), last))] += 1
+                i += 1
             }
         }
+        total += n
     }
 
     /// The p-th percentile (p in [0, 1]), interpolating linearly inside the bin that holds it.

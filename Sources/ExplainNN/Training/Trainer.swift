@@ -83,10 +83,10 @@ public struct Trainer {
                 lossSum += value * Double(rows.count)
                 correct += Model.correctCount(predictions, targets: targets, loss: config.loss) ?? 0
                 diagnostics?.recordGradients(gradients.parameters)
-                let before = parameters
+                let before = b == batchCount - 1 ? parameters : []
                 optimizer.step(&parameters, gradients: gradients.parameters, learningRate: Float(rate))
                 model.setParameters(parameters)
-                if b == batchCount - 1 { diagnostics?.recordUpdate(before: before, after: parameters) }
+                if !before.isEmpty { diagnostics?.recordUpdate(before: before, after: parameters) }
                 onBatch?(BatchProgress(epoch: epoch + 1, batch: b + 1, batchCount: batchCount, loss: value))
             }
             let validationResult = validation.map { model.evaluate($0, loss: config.loss) }

@@ -46,28 +46,25 @@ public final class TrainingDiagnostics: @unchecked Sendable {
         guard event.mode.isTraining, states.indices.contains(event.layerIndex) else { return }
         let output = event.output
         let units = output.sampleCount
-        var partialSum = 0.0, partialSquares = 0.0
-        var active = isReLU[event.layerIndex] ? [Bool](repeating: false, count: units) : nil
-        output.scalars.withUnsafeBufferPointer { values in
-            for v in values {
-                let d = Double(v)
-                partialSum += d
-                partialSquares += d * d
-            }
-            guard units > 0, active != nil else { return }
-            for row in 0..<(values.count / units) {
-                for u in 0..<units where values[row * units + u] > 0 { active?[u] = true }
-            }
-        }
-        lock.lock(); defer { lock.unlock() }
         let i = event.layerIndex
-        states[i].count += output.count
-        states[i].sum += partialSum
-        states[i].sumOfSquares += partialSquares
-        output.scalars.withUnsafeBufferPointer { states[i].histogram.add($0) }
-        if let active {
+        var flags = isReLU[i] ? [UInt8](repeating: 0, count: units) : []
+        output.scalars.withUnsafeBufferPointer { values in
+            let summary = FloatKernels.summary(values)
+            if !flags.isEmpty {
+                flags.withUnsafeMutableBufferPointer { f in
+                    for row in 0..<(values.count / units) {
+                        for u in 0..<units { f[u] |= values[row * units + u] > 0 ? 1 : 0 }
+                    }
+                }
+            }
+            lock.lock(); defer { lock.unlock() }
+            states[i].count += values.count
+            states[i].sum += summary.sum
+            states[i].sumOfSquares += summary.sumOfSquares
+            states[i].histogram.add(values, minimum: summary.min, maximum: summary.max, isFinite: summary.isFinite)
+            guard !flags.isEmpty else { return }
             if states[i].everActive?.count != units { states[i].everActive = [Bool](repeating: false, count: units) }
-            for u in 0..<units where active[u] { states[i].everActive?[u] = true }
+            for u in 0..<units where flags[u] != 0 { states[i].everActive?[u] = true }
         }
     }
 
@@ -75,7 +72,7 @@ public final class TrainingDiagnostics: @unchecked Sendable {
     public func recordGradients(_ gradients: [[Tensor]]) {
         lock.lock(); defer { lock.unlock() }
         for (i, layerGradients) in gradients.enumerated() where states.indices.contains(i) && !layerGradients.isEmpty {
-            let squares = layerGradients.reduce(0.0) { total, g in total + g.norm() * g.norm() }
+            let squares = layerGradients.reduce(0.0) { $0 + FloatKernels.sumOfSquares($1.scalars) }
             states[i].gradientNormSum += squares.squareRoot()
             states[i].gradientBatches += 1
         }
