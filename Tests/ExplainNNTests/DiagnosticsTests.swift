@@ -91,11 +91,24 @@ struct DiagnosticsTests {
         }
         let edges = histogram.edges
         #expect(histogram.counts.reduce(0, +) == all.count && histogram.total == all.count)
-        #expect((edges.first ?? 0) <= Double(all.min() ?? 0) && (edges.last ?? 0) > Double(all.max() ?? 0))
+        #expect((edges.first ?? 0) <= Double(all.min() ?? 0) && (edges.last ?? 0) >= Double(all.max() ?? 0))
+        // The bin width is a power of two.
+        let width = edges[1] - edges[0]
+        #expect(width == StreamingHistogramWidth.powerOfTwo(width))
         for (i, count) in histogram.counts.enumerated() {
-            let inBin = all.filter { Double($0) >= edges[i] && Double($0) < edges[i + 1] }.count
+            let isLast = i == histogram.counts.count - 1
+            let inBin = all.filter { Double($0) >= edges[i] && (Double($0) < edges[i + 1] || isLast && Double($0) == edges[i + 1]) }.count
             #expect(inBin == count, "bin \(i)")
         }
+    }
+
+    @Test("non-finite activations are skipped and a range seeded from the last epoch is kept when values fit")
+    func histogramEdgeCases() {
+        var histogram = StreamingHistogram(binCount: 4, expectedRange: 0...1)
+        let values: [Float] = [0, 0.3, .nan, 1, .infinity, 0.99]
+        values.withUnsafeBufferPointer { histogram.add($0) }
+        #expect(histogram.edges == [0, 0.25, 0.5, 0.75, 1])
+        #expect(histogram.counts == [1, 1, 0, 2] && histogram.total == 4)
     }
 
     @Test("the history encodes with snake_case keys and decodes to an equal value")
@@ -109,5 +122,15 @@ struct DiagnosticsTests {
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains("\"dead_fraction\"") && text.contains("\"validation_loss\"") && text.contains("\"histogram_counts\""))
         #expect(try JSONDecoder().decode(TrainingHistory.self, from: data) == history)
+    }
+}
+
+/// Checks that a width is a power of two.
+enum StreamingHistogramWidth {
+    static func powerOfTwo(_ x: Double) -> Double {
+        var p = 1.0
+        while p < x { p *= 2 }
+        while p > x { p /= 2 }
+        return p
     }
 }

@@ -42,7 +42,7 @@ public struct LabeledData: Sendable, Equatable {
 
 extension Tensor {
     /// The batch rows at `indices`, in that order.
-    func gathering(rows indices: [Int]) -> Tensor {
+    public func gathering(rows indices: [Int]) -> Tensor {
         let w = sampleCount
         var out = [Float](repeating: 0, count: indices.count * w)
         scalars.withUnsafeBufferPointer { src in

@@ -1,5 +1,7 @@
 /// A histogram with a fixed number of equal bins whose range grows to cover every value added.
 ///
+/// Bins are half-open, [eᵢ, eᵢ₊₁), except the last, which includes its upper edge (numpy's `histogram`).
+///
 /// The first values fix the range [min, max]. A later value outside the range doubles the bin width — merging
 /// neighbouring bins and extending the range up or down — until it fits, so the counts stay exact, the bin count stays
 /// fixed, and memory is bounded however many values are added.
@@ -14,10 +16,16 @@ public struct StreamingHistogram: Sendable, Equatable {
     public private(set) var total = 0
 
     /// An empty histogram; `binCount` must be even and positive.
-    public init(binCount: Int) {
+    ///
+    /// - Parameter expectedRange: where values are expected (the previous epoch's, say): the initial bins cover it,
+    ///   instead of the range of the first values added.
+    public init(binCount: Int, expectedRange: ClosedRange<Double>? = nil) {
         precondition(binCount >= 2 && binCount % 2 == 0, "StreamingHistogram: bin count \(binCount)")
         self.binCount = binCount
         self.counts = [Int](repeating: 0, count: binCount)
+        if let range = expectedRange, range.lowerBound.isFinite, range.upperBound.isFinite {
+            cover(range.lowerBound, range.upperBound)
+        }
     }
 
     /// The bin edges, `binCount + 1` values.
@@ -73,14 +81,16 @@ public struct StreamingHistogram: Sendable, Equatable {
     }
 
     /// Grows the range until it holds [lo, hi].
+    ///
+    /// The bin width is a power of two and the edges are multiples of it, so they print as short decimals.
     private mutating func cover(_ lo: Double, _ hi: Double) {
-        if total == 0 && binWidth == 0 {
+        if binWidth == 0 {
             let span = hi - lo
-            binWidth = span > 0 ? span / Double(binCount) * (1 + 1e-9) : max(abs(lo), 1) * 1e-6
-            lowerEdge = span > 0 ? lo : lo - binWidth * Double(binCount / 2)
-            return
+            let target = span > 0 ? span / Double(binCount) : max(abs(lo), 1) * 1e-6
+            binWidth = StreamingHistogram.powerOfTwo(atLeast: target)
+            lowerEdge = (lo / binWidth).rounded(.down) * binWidth - (span > 0 ? 0 : Double(binCount / 2) * binWidth)
         }
-        while lo < lowerEdge || hi >= lowerEdge + Double(binCount) * binWidth {
+        while lo < lowerEdge || hi > lowerEdge + Double(binCount) * binWidth {
             let extendsDown = lo < lowerEdge
             var merged = [Int](repeating: 0, count: binCount)
             let offset = extendsDown ? binCount / 2 : 0
@@ -89,5 +99,14 @@ public struct StreamingHistogram: Sendable, Equatable {
             binWidth *= 2
             counts = merged
         }
+    }
+
+    /// The smallest power of two ≥ x (x > 0).
+    static func powerOfTwo(atLeast value: Double) -> Double {
+        let x = max(value, 1e-30)
+        var p = 1.0
+        while p < x { p *= 2 }
+        while p / 2 >= x { p /= 2 }
+        return p
     }
 }

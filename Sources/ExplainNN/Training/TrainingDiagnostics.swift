@@ -11,6 +11,8 @@ public final class TrainingDiagnostics: @unchecked Sendable {
         var count = 0
         var sum = 0.0
         var sumOfSquares = 0.0
+        var minimum = Float.infinity
+        var maximum = -Float.infinity
         var histogram: StreamingHistogram
         /// For ReLU layers: whether each unit (a position in the sample) was positive for some example.
         var everActive: [Bool]?
@@ -61,6 +63,10 @@ public final class TrainingDiagnostics: @unchecked Sendable {
             states[i].count += values.count
             states[i].sum += summary.sum
             states[i].sumOfSquares += summary.sumOfSquares
+            if summary.isFinite && !values.isEmpty {
+                states[i].minimum = min(states[i].minimum, summary.min)
+                states[i].maximum = max(states[i].maximum, summary.max)
+            }
             states[i].histogram.add(values, minimum: summary.min, maximum: summary.max, isFinite: summary.isFinite)
             guard !flags.isEmpty else { return }
             if states[i].everActive?.count != units { states[i].everActive = [Bool](repeating: false, count: units) }
@@ -94,6 +100,9 @@ public final class TrainingDiagnostics: @unchecked Sendable {
     }
 
     /// The epoch's statistics for every layer, then a reset for the next epoch.
+    ///
+    /// Statistics are rounded to 7 significant digits (about Float precision, which the activations have), so the
+    /// history file stays small; histogram edges are exact.
     public func finishEpoch() -> [TrainingHistory.LayerEpoch] {
         lock.lock(); defer { lock.unlock() }
         let result = states.indices.map { i -> TrainingHistory.LayerEpoch in
@@ -102,15 +111,37 @@ public final class TrainingDiagnostics: @unchecked Sendable {
             let mean = s.sum / n
             let variance = max(s.sumOfSquares / n - mean * mean, 0)
             let dead = s.everActive.map { ever in Double(ever.filter { !$0 }.count) / Double(max(ever.count, 1)) }
+            let r = TrainingDiagnostics.rounded
             return TrainingHistory.LayerEpoch(
-                layer: layerNames[i], activationMean: mean, activationStd: variance.squareRoot(),
-                activationPercentiles: [0.05, 0.25, 0.5, 0.75, 0.95].map { s.histogram.percentile($0) },
+                layer: layerNames[i], activationMean: r(mean), activationStd: r(variance.squareRoot()),
+                activationPercentiles: [0.05, 0.25, 0.5, 0.75, 0.95].map { r(s.histogram.percentile($0)) },
                 histogramEdges: s.histogram.edges, histogramCounts: s.histogram.counts,
-                deadFraction: isReLU[i] ? dead : nil,
-                gradientNorm: hasParameters[i] && s.gradientBatches > 0 ? s.gradientNormSum / Double(s.gradientBatches) : nil,
-                updateRatio: hasParameters[i] ? s.updateRatio : nil)
+                deadFraction: isReLU[i] ? dead.map(r) : nil,
+                gradientNorm: hasParameters[i] && s.gradientBatches > 0 ? r(s.gradientNormSum / Double(s.gradientBatches)) : nil,
+                updateRatio: hasParameters[i] ? s.updateRatio.map(r) : nil,
+                activationMin: s.minimum <= s.maximum ? r(Double(s.minimum)) : nil,
+                activationMax: s.minimum <= s.maximum ? r(Double(s.maximum)) : nil)
         }
-        states = states.map { _ in LayerState(histogram: StreamingHistogram(binCount: binCount)) }
+        // The next epoch's histograms start on this epoch's range, so they rarely need to grow.
+        states = states.map { old in
+            let range = old.minimum <= old.maximum ? Double(old.minimum)...Double(old.maximum) : nil
+            return LayerState(histogram: StreamingHistogram(binCount: binCount, expectedRange: range))
+        }
         return result
     }
+
+    /// `x` rounded to 7 significant digits: the Double nearest to the decimal, which prints as that decimal.
+    static func rounded(_ x: Double) -> Double {
+        guard x.isFinite, x != 0 else { return x }
+        let exponent = Int((Math.log(abs(x)) / Math.log(10.0)).rounded(.down)).clamped(to: -300...300)
+        let shift = 6 - exponent
+        var power = 1.0
+        for _ in 0..<min(abs(shift), 300) { power *= 10 }
+        let result = shift >= 0 ? (x * power).rounded() / power : (x / power).rounded() * power
+        return result.isFinite ? result : x
+    }
+}
+
+extension Comparable {
+    fileprivate func clamped(to range: ClosedRange<Self>) -> Self { min(max(self, range.lowerBound), range.upperBound) }
 }
