@@ -25,7 +25,7 @@ extension Model {
         -> (value: Double, predictions: Tensor, gradients: ModelGradients) {
         let head = lossInputLayerCount(for: loss)
         let (z, pullback) = forwardWithPullback(batch(x), layers: 0..<head, mode: mode)
-        if head < layers.count { _ = run(z, layers: head..<layers.count, mode: mode, keepsPullbacks: false) }
+        runForHooks(z, from: head, mode: mode)
         let predictions = z.reshaped([z.batchSize, z.sampleCount])
         let (value, gradient) = loss.evaluate(predictions, targets: targets)
         return (value, predictions, pullback(gradient.reshaped(z.shape)))
@@ -40,7 +40,7 @@ extension Model {
         while start < data.count {
             let range = start..<min(start + chunkSize, data.count)
             let z = run(batch(data.inputs.rows(range)), layers: 0..<head, mode: .inference, keepsPullbacks: false).output
-            if head < layers.count { _ = run(z, layers: head..<layers.count, mode: .inference, keepsPullbacks: false) }
+            runForHooks(z, from: head)
             let predictions = z.reshaped([z.batchSize, z.sampleCount])
             let targets = data.targets.rows(range)
             total += loss.evaluate(predictions, targets: targets).value * Double(range.count)
@@ -49,6 +49,12 @@ extension Model {
         }
         let n = Double(max(data.count, 1))
         return LossEvaluation(loss: total / n, accuracy: loss == .meanSquaredError ? nil : Double(correct) / n)
+    }
+
+    /// Runs the layers after the loss input (a fused final activation) only so that their forward hooks fire.
+    private func runForHooks(_ z: Tensor, from head: Int, mode: Mode = .inference) {
+        guard head < layers.count, hooks.forwardHooks().keys.contains(where: { $0 >= head }) else { return }
+        _ = run(z, layers: head..<layers.count, mode: mode, keepsPullbacks: false)
     }
 
     /// How many rows the loss input classifies correctly: argmax against the target's argmax, or for one output, the

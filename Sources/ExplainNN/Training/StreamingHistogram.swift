@@ -52,8 +52,9 @@ public struct StreamingHistogram: Sendable, Equatable {
         counts.withUnsafeMutableBufferPointer { c in
             var i = 0
             while i + 8 <= n {
-                let f = ((FloatKernels.load(source + i) - base) * scale)
-                    .clamped(lowerBound: SIMD8(repeating: 0), upperBound: SIMD8(repeating: last))
+                var f = (FloatKernels.load(source + i) - base) * scale
+                f.replace(with: 0, where: f .< 0)
+                f.replace(with: last, where: f .> last)
                 for lane in 0..<8 { c[Int(f[lane])] += 1 }
                 i += 8
             }
