@@ -19,16 +19,25 @@ extension Model {
     /// The loss of a batch, the values it read (logits or outputs, `[N, K]`), and the gradients of the loss with
     /// respect to the input and every parameter.
     ///
-    /// Fires forward hooks on every layer (a fused final activation is run for its hooks, though the loss reads the
-    /// logits) and backward hooks on the layers before it.
-    public func lossAndGradients(_ x: Tensor, targets: Tensor, loss: Loss, mode: Mode = .inference)
+    /// Fires forward hooks on every layer (a fused final activation is run for its hooks when it has any, though the
+    /// loss reads the logits) and backward hooks on the layers the gradient passes through.
+    ///
+    /// - Parameter computesInputGradient: when false (the trainer), the layers before the first one with parameters
+    ///   run forward only — no backward hooks, no pullback — and `gradients.input` is empty.
+    public func lossAndGradients(_ x: Tensor, targets: Tensor, loss: Loss, mode: Mode = .inference,
+                                 computesInputGradient: Bool = true)
         -> (value: Double, predictions: Tensor, gradients: ModelGradients) {
         let head = lossInputLayerCount(for: loss)
-        let (z, pullback) = forwardWithPullback(batch(x), layers: 0..<head, mode: mode)
+        let start = computesInputGradient ? 0 : min(layers.firstIndex { !$0.parameters.isEmpty } ?? head, head)
+        var h = batch(x)
+        if start > 0 { h = run(h, layers: 0..<start, mode: mode, keepsPullbacks: false).output }
+        let (z, pullback) = forwardWithPullback(h, layers: start..<head, mode: mode)
         runForHooks(z, from: head, mode: mode)
         let predictions = z.reshaped([z.batchSize, z.sampleCount])
         let (value, gradient) = loss.evaluate(predictions, targets: targets)
-        return (value, predictions, pullback(gradient.reshaped(z.shape)))
+        var gradients = pullback(gradient.reshaped(z.shape))
+        if !computesInputGradient { gradients.input = Tensor(shape: [0], scalars: []) }
+        return (value, predictions, gradients)
     }
 
     /// The mean loss and the accuracy over `data`, in inference mode, `chunkSize` rows at a time. Fires forward hooks.

@@ -76,7 +76,7 @@ public struct Trainer {
                 var dropout = epochDropout.derived(UInt64(b))
                 let (value, predictions, gradients) = model.lossAndGradients(
                     x.reshaped([rows.count] + sampleShape), targets: targets, loss: config.loss,
-                    mode: .training(seed: dropout.next()))
+                    mode: .training(seed: dropout.next()), computesInputGradient: false)
                 guard value.isFinite else {
                     throw ExplainError(.numerical, "the training loss became \(value) in epoch \(epoch + 1); try a lower learning rate")
                 }
