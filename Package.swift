@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "ExplainTensorTests", dependencies: ["ExplainTensor", "TestSupport"]),
         .testTarget(name: "ExplainNNTests", dependencies: ["ExplainNN", "TestSupport"]),
         .testTarget(name: "ExplainMethodsTests", dependencies: ["ExplainMethods", "TestSupport"]),
-        .testTarget(name: "ExplainIOTests", dependencies: ["ExplainIO", "TestSupport"]),
+        .testTarget(name: "ExplainIOTests", dependencies: ["ExplainIO", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ExplainReportTests", dependencies: ["ExplainReport", "TestSupport"]),
         .testTarget(name: "ExplainCLITests", dependencies: ["ExplainCLI", "TestSupport"]),
     ]

@@ -1,5 +1,14 @@
 import ExplainKit
 
-// Release-mode benchmarks: swift run -c release explain-bench
+// Release-mode benchmarks: swift run -c release explain-bench [suite ...]
+// Suites: forward, io, training, gradient, lime, kernelshap (default: all). Figures are recorded in benchmarks/README.md.
+let requested = Set(CommandLine.arguments.dropFirst())
+func wants(_ suite: String) -> Bool { requested.isEmpty || requested.contains(suite) }
+
 print("ExplainKit benchmarks (release build, single-threaded BLAS unless noted)")
-_ = runForwardBenchmark()
+if wants("forward") { _ = runForwardBenchmark() }
+if wants("io") {
+    runCSVBenchmark()
+    runModelFileBenchmark()
+}
+if wants("kernelshap") { runKernelSHAPBenchmark() }

@@ -68,6 +68,7 @@ struct ExplainJob {
     func runMethod(_ method: MethodName) throws(ExplainError) -> AttributionResult {
         switch method {
         case .predict: return try PredictRunner.run(self)
+        case .kernelshap: return try KernelSHAPRunner.run(self)
         default:
             throw ExplainError(.unsupported, "method \(method.rawValue) is not available in this build", at: "--method")
         }
@@ -79,13 +80,48 @@ struct ExplainJob {
         return "reports/\(stem)-\(command.method.rawValue).pdf"
     }
 
-    func writeOutputs(_ results: [AttributionResult], wallTime: Double) throws(ExplainError) {
-        guard let json = command.json else { return }
-        let bytes = results.count == 1 ? try AttributionJSON.encode(results[0]) : try AttributionJSON.encode(all: results)
-        if json == "-" {
-            FileHandle.standardOutput.write(Data(bytes))
-        } else {
-            try AtomicFile.write(bytes, to: json)
+    /// Writes the report (PDF, PNGs) and the JSON. Everything is rendered before anything is written, and a
+    /// failure removes the files this run already wrote, so no partial output is left behind.
+    func writeOutputs(_ results: [AttributionResult], wallTime: Double,
+                      layerAttribution: ReportInput.LayerAttribution? = nil) throws(ExplainError) {
+        let jsonBytes: [UInt8]? = try command.json.map { _ throws(ExplainError) in
+            results.count == 1 ? try AttributionJSON.encode(results[0]) : try AttributionJSON.encode(all: results)
+        }
+        var written: [String] = []
+        do throws(ExplainError) {
+            if command.method != .predict {
+                let input = try ReportBuilder.input(self, results: results, layerAttribution: layerAttribution, wallTime: wallTime)
+                let pdf = command.out ?? defaultReportPath
+                try Self.createParentDirectory(of: pdf)
+                do {
+                    _ = try ReportWriter.writePDF(input, to: pdf, maxPages: command.maxPages)
+                } catch let e as ExplainError { throw e } catch { throw ExplainError(.io, "\(error)", at: pdf) }
+                written.append(pdf)
+                if let dir = command.png {
+                    do {
+                        written += try ReportWriter.writePNGs(input, directory: dir, maxPages: command.maxPages)
+                    } catch let e as ExplainError { throw e } catch { throw ExplainError(.io, "\(error)", at: dir) }
+                }
+                if !command.quiet { printError("report: \(pdf)") }
+            }
+            if let json = command.json, let jsonBytes {
+                if json == "-" {
+                    FileHandle.standardOutput.write(Data(jsonBytes))
+                } else {
+                    try AtomicFile.write(jsonBytes, to: json)
+                }
+            }
+        } catch {
+            for path in written { unlink(path) }
+            throw error
+        }
+    }
+
+    /// Creates the folder an output goes into (`reports/` by default).
+    static func createParentDirectory(of path: String) throws(ExplainError) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw ExplainError(.io, "cannot create directory \(directory): \(error.localizedDescription)", at: path)
         }
     }
 

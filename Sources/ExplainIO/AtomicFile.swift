@@ -16,31 +16,20 @@ public enum AtomicFile {
     /// Writes `bytes` to `path` atomically, creating missing parent directories.
     /// - Throws: `ExplainError(.io)` located at `path`; the temporary file is removed first.
     public static func write(_ bytes: [UInt8], to path: String) throws(ExplainError) {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw ExplainError(.io, "cannot create directory \(directory): \(error.localizedDescription)", at: path)
         }
-        var template = Array("\(directory)/.\(url.lastPathComponent).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw ExplainError(.io, "cannot create a file: \(errorText())", at: path) }
-        let temporary = String(cString: template.map { UInt8(bitPattern: $0) })
-        do throws(ExplainError) {
-            try writeAll(bytes, to: fd, path: path)
-            guard fchmod(fd, 0o644) == 0, fsync(fd) == 0 else {
-                throw ExplainError(.io, "cannot write: \(errorText())", at: path)
-            }
-            let closed = close(fd)
-            guard closed == 0 else { throw ExplainError(.io, "cannot write: \(errorText())", at: path) }
-            guard rename(temporary, path) == 0 else {
-                throw ExplainError(.io, "cannot replace the file: \(errorText())", at: path)
-            }
-        } catch {
-            close(fd)  // harmless EBADF if already closed
-            unlink(temporary)
+        do {
+            let file = try AtomicFileWriter(path: path)
+            bytes.withUnsafeBytes { _ = file.write($0) }
+            try file.commit()
+        } catch let error as ExplainError {
             throw error
+        } catch {
+            throw ExplainError(.io, "cannot write: \(error)", at: path)
         }
         syncDirectory(directory)
     }
@@ -59,34 +48,38 @@ public enum AtomicFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ExplainError(.io, "cannot read: \(errorText())", at: path) }
         guard info.st_mode & S_IFMT != S_IFDIR else { throw ExplainError(.io, "is a directory", at: path) }
-        var bytes = [UInt8]()
-        var capacity = max(Int(info.st_size), 0) + 1
-        var count = 0
-        while true {
-            if count == capacity { capacity *= 2 }
-            if bytes.count < capacity { bytes.append(contentsOf: repeatElement(0, count: capacity - bytes.count)) }
-            let n = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + count, capacity - count) }
+        // One spare byte of capacity, so that a reader may append a sentinel without reallocating.
+        let size = max(Int(info.st_size), 0)
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, initialized in
+            var count = 0
+            while count < size, let base = buffer.baseAddress {
+                let n = systemRead(fd, base + count, size - count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if n == 0 { break }
+                count += n
+            }
+            initialized = count
+        }
+        // Files that grew, or report no size (pipes, /proc): read the rest in chunks.
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while failure == 0 {
+            let n = chunk.withUnsafeMutableBytes { raw in raw.baseAddress.map { systemRead(fd, $0, raw.count) } ?? 0 }
             if n < 0 {
-                if errno == EINTR { continue }
-                throw ExplainError(.io, "cannot read: \(errorText())", at: path)
+                if errno != EINTR { failure = errno }
+                continue
             }
             if n == 0 { break }
-            count += n
+            bytes.append(contentsOf: chunk[0..<n])
         }
-        bytes.removeSubrange(count...)
+        guard failure == 0 else {
+            throw ExplainError(.io, "cannot read: \(String(cString: strerror(failure)))", at: path)
+        }
         return bytes
-    }
-
-    static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws(ExplainError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ExplainError(.io, "cannot write: \(errorText())", at: path)
-            }
-            offset += n
-        }
     }
 
     /// Flushes the directory entry of a rename, best effort (some file systems refuse it).
@@ -104,9 +97,4 @@ public enum AtomicFile {
 /// `read(2)`, out of the reach of `AtomicFile.read`'s name.
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     read(fd, buffer, count)
-}
-
-/// `write(2)`, out of the reach of `AtomicFile.write`'s name.
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, buffer, count)
 }

@@ -93,8 +93,7 @@ struct CSVScanner {
 
     /// The field's value as a finite `Float`, or nil when it is empty, not a decimal number, or not finite.
     ///
-    /// Surrounding spaces and tabs are allowed. Only `[0-9+-.eE]` bytes are accepted, so `nan`, `inf` and hexadecimal
-    /// forms are rejected; `strtof` then converts with correct rounding and must consume the whole field.
+    /// Surrounding spaces and tabs are allowed; `nan`, `inf` and hexadecimal forms are rejected (`DecimalParser`).
     @inline(__always)
     func number(in cell: Cell) -> Float? {
         if cell.isQuoted {
@@ -112,23 +111,70 @@ struct CSVScanner {
         var s = start, e = end
         while s < e && (p[s] == 0x20 || p[s] == 0x09) { s += 1 }
         while e > s && (p[e - 1] == 0x20 || p[e - 1] == 0x09) { e -= 1 }
-        guard s < e else { return nil }
-        var sawDigit = false
-        for k in s..<e {
-            let b = p[k]
-            if b &- UInt8(ascii: "0") < 10 {
-                sawDigit = true
-            } else if !(b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "+")
-                || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")) {
+        guard let v = DecimalParser.float(p, s, e), v.isFinite else { return nil }
+        return v
+    }
+
+    /// Reads an unquoted numeric field at `i` in one pass when it is a plain finite number directly followed by a
+    /// comma, a line end or the end of the data: the value and the index after the terminator. Anything else (quotes,
+    /// spaces, bad text) returns nil, and the caller takes the general path.
+    @inline(__always)
+    func plainNumber(at i: Int) -> (value: Float, next: Int)? {
+        guard let (lit, stop) = DecimalParser.scanPrefix(base, i, count) else { return nil }
+        let next: Int
+        if stop == count {
+            next = stop
+        } else {
+            let b = base[stop]
+            if b == Self.comma || b == Self.newline {
+                next = stop + 1
+            } else if b == Self.carriageReturn && (stop + 1 == count || base[stop + 1] == Self.newline) {
+                next = min(stop + 2, count)
+            } else {
                 return nil
             }
         }
-        guard sawDigit else { return nil }
-        return (p + s).withMemoryRebound(to: CChar.self, capacity: e - s + 1) { c -> Float? in
-            var stop: UnsafeMutablePointer<CChar>? = nil
-            let v = strtof(c, &stop)
-            guard let stop, stop == UnsafeMutablePointer(mutating: c) + (e - s), v.isFinite else { return nil }
-            return v
+        let v = DecimalParser.float(lit, base, i, stop)
+        return v.isFinite ? (v, next) : nil
+    }
+
+    /// Counts the cells of the row at `i` in one tight loop when the row has no quote: the cell count, the index
+    /// after the row's newline, and whether the row is blank. Nil when a quote appears (the caller then scans cell
+    /// by cell), which gives the same result.
+    @inline(__always)
+    func unquotedRow(at i: Int) -> (cells: Int, next: Int, isBlank: Bool)? {
+        let j: Int
+        if let hit = memchr(base + i, Int32(Self.newline), count - i) {
+            j = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+        } else {
+            j = count
         }
+        // Count commas and quotes 16 bytes at a time (SSE2 byte compares), then the tail byte by byte.
+        var commas = 0
+        var quotes = 0
+        var k = i
+        let commaLanes = SIMD16<UInt8>(repeating: Self.comma), quoteLanes = SIMD16<UInt8>(repeating: Self.quote)
+        let zero = SIMD16<UInt8>(repeating: 0), one = SIMD16<UInt8>(repeating: 1)
+        while k + 16 <= j {
+            var commaCount = zero, quoteCount = zero
+            // At most 15 blocks per inner round, so that per-lane byte counts cannot overflow.
+            let stop = min(j, k + 16 * 15)
+            while k + 16 <= stop {
+                let v = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD16<UInt8>.self)
+                commaCount &+= zero.replacing(with: one, where: v .== commaLanes)
+                quoteCount &+= zero.replacing(with: one, where: v .== quoteLanes)
+                k += 16
+            }
+            commas += Int(commaCount.wrappedSum())
+            quotes += Int(quoteCount.wrappedSum())
+        }
+        while k < j {
+            let b = base[k]
+            if b == Self.comma { commas += 1 } else if b == Self.quote { quotes += 1 }
+            k += 1
+        }
+        guard quotes == 0 else { return nil }
+        let contentEnd = j > i && base[j - 1] == Self.carriageReturn ? j - 1 : j
+        return (commas + 1, min(j + 1, count), commas == 0 && contentEnd == i)
     }
 }

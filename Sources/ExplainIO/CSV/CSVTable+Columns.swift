@@ -1,4 +1,6 @@
+import Dispatch
 import ExplainTensor
+import Foundation
 
 extension CSVTable {
     /// The index of each named column in the file.
@@ -26,6 +28,8 @@ extension CSVTable {
     }
 
     /// The named columns as a `[rowCount, names.count]` tensor, in the order of `names`.
+    ///
+    /// Rows are converted in parallel chunks; the error reported is always the first bad cell in file order.
     /// - Throws: `ExplainError(.invalidInput)` for a missing column, or for an empty, non-numeric or non-finite cell,
     ///   at `x.csv:14 (petal_width)`.
     public func numericColumns(_ names: [String]) throws(ExplainError) -> Tensor {
@@ -34,30 +38,62 @@ extension CSVTable {
         var destination = [Int](repeating: -1, count: header.count)
         for (k, j) in indices.enumerated() { destination[j] = k }
         let rows = rowCount
-        var values = [Float](repeating: 0, count: rows * width)
-        let failure: ExplainError? = bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return nil }
-            let scanner = CSVScanner(base: base, count: buffer.count - 1)
-            return values.withUnsafeMutableBufferPointer { out -> ExplainError? in
-                for r in 0..<rows {
-                    var i = rowStarts[r]
-                    for j in 0..<header.count {
-                        guard let cell = scanner.cell(at: i) else { break }
-                        let k = destination[j]
-                        if k >= 0 {
-                            guard let v = scanner.number(in: cell) else {
-                                return cellError(scanner, cell, row: r, column: j)
-                            }
-                            out[r * width + k] = v
+        let chunkCount = rows * header.count >= 200_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        let chunkSize = (rows + chunkCount - 1) / chunkCount
+        var failures = [ExplainError?](repeating: nil, count: chunkCount)
+        let values = [Float](unsafeUninitializedCapacity: rows * width) { out, initialized in
+            bytes.withUnsafeBufferPointer { buffer in
+                destination.withUnsafeBufferPointer { target in
+                    failures.withUnsafeMutableBufferPointer { failed in
+                        guard let base = buffer.baseAddress, let outBase = out.baseAddress else { return }
+                        let shared = SharedPointers(bytes: base, count: buffer.count - 1, target: target, out: outBase,
+                                                    failures: failed)
+                        DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+                            let range = (c * chunkSize)..<min(rows, (c + 1) * chunkSize)
+                            shared.failures[c] = convert(rows: range, width: width, shared: shared)
                         }
-                        i = cell.next
                     }
                 }
-                return nil
+            }
+            initialized = rows * width
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        return Tensor(shape: [rows, width], scalars: values)
+    }
+
+    /// The buffers that parallel chunks share; each chunk writes only its own rows and its own failure slot.
+    private struct SharedPointers: @unchecked Sendable {
+        let bytes: UnsafePointer<UInt8>
+        let count: Int
+        let target: UnsafeBufferPointer<Int>
+        let out: UnsafeMutablePointer<Float>
+        let failures: UnsafeMutableBufferPointer<ExplainError?>
+    }
+
+    /// Converts `rows` into `shared.out`, returning the first bad cell's error.
+    private func convert(rows: Range<Int>, width: Int, shared: SharedPointers) -> ExplainError? {
+        let scanner = CSVScanner(base: shared.bytes, count: shared.count)
+        let target = shared.target, out = shared.out
+        let columnCount = header.count
+        for r in rows {
+            var i = rowStarts[r]
+            let row = r * width
+            for j in 0..<columnCount {
+                let k = target[j]
+                if k >= 0, let (v, next) = scanner.plainNumber(at: i) {
+                    out[row + k] = v
+                    i = next
+                    continue
+                }
+                guard let cell = scanner.cell(at: i) else { break }
+                if k >= 0 {
+                    guard let v = scanner.number(in: cell) else { return cellError(scanner, cell, row: r, column: j) }
+                    out[row + k] = v
+                }
+                i = cell.next
             }
         }
-        if let failure { throw failure }
-        return Tensor(shape: [rows, width], scalars: values)
+        return nil
     }
 
     /// Every column as a number (`[rowCount, header.count]`).
@@ -82,7 +118,8 @@ extension CSVTable {
     func cellError(_ scanner: CSVScanner, _ cell: CSVScanner.Cell, row: Int, column: Int) -> ExplainError {
         var text = scanner.text(of: cell)
         if text.count > 40 { text = String(text.prefix(40)) + "…" }
-        let shown = text.replacingAll("\"", with: "\\\"")
+        let shown = text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+            .replacingAll("\n", with: "\\n").replacingAll("\r", with: "\\r")
         return ExplainError(.invalidInput, "expected a finite number, got \"\(shown)\"",
                             at: "\(name):\(rowLines[row]) (\(header[column]))")
     }

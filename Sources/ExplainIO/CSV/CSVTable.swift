@@ -4,7 +4,8 @@ import ExplainTensor
 ///
 /// Columns are found by header name, so their order in the file does not matter. Numeric reads return a
 /// `[rows, columns]` `Tensor` in the requested column order; a bad cell is an error naming the line (1-based, the
-/// header is line 1) and the column: `x.csv:14 (petal_width): expected a finite number, got "abc"`.
+/// header is line 1; for a row whose quoted cells span lines, the line where the row starts) and the column:
+/// `x.csv:14 (petal_width): expected a finite number, got "abc"`. Row indices in outputs are 0-based data rows.
 /// Quoting follows RFC 4180 (see `CSVScanner`), CRLF line ends and a UTF-8 byte-order mark are accepted, and blank
 /// lines are skipped. Every data row must have as many cells as the header.
 ///
@@ -33,7 +34,7 @@ public struct CSVTable: Sendable {
     /// Indexes CSV text given as UTF-8 bytes.
     /// - Throws: `ExplainError(.invalidInput)` for an empty file, a header-only file, an unterminated quote, or a row
     ///   whose cell count differs from the header's (`x.csv:7: expected 5 cells, got 4`).
-    public init(bytes input: [UInt8], name: String) throws(ExplainError) {
+    public init(bytes input: consuming [UInt8], name: String) throws(ExplainError) {
         var data = input
         let bom = data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0
         data.append(0)
@@ -60,6 +61,18 @@ public struct CSVTable: Sendable {
         var starts: [Int] = [], lines: [Int] = []
         while i < scanner.count {
             let rowStart = i, rowLine = line
+            if !header.isEmpty, let row = scanner.unquotedRow(at: i) {
+                i = row.next
+                line += 1
+                if row.isBlank { continue }
+                guard row.cells == header.count else {
+                    return .failure(ExplainError(.invalidInput, "expected \(header.count) cells, got \(row.cells)",
+                                                 at: "\(name):\(rowLine)"))
+                }
+                starts.append(rowStart)
+                lines.append(rowLine)
+                continue
+            }
             var cells = 0
             var texts: [String] = []
             var blank = false

@@ -66,16 +66,20 @@ extension JSONValue {
     public var boolValue: Bool? { if case let .bool(b) = self { return b } else { return nil } }
 
     /// The value of a number as a correctly rounded `Double` (infinite when the literal overflows).
-    public var doubleValue: Double? { if case let .number(t) = self { return Double(t) } else { return nil } }
+    public var doubleValue: Double? {
+        if case let .number(t) = self { return DecimalParser.double(t) } else { return nil }
+    }
 
     /// The value of a number as a correctly rounded `Float` (infinite when the literal overflows).
-    public var floatValue: Float? { if case let .number(t) = self { return Float(t) } else { return nil } }
+    public var floatValue: Float? {
+        if case let .number(t) = self { return DecimalParser.float(t) } else { return nil }
+    }
 
     /// The value of a number that is an integer (`3`, or an integral literal such as `3.0` or `3e0`).
     public var intValue: Int? {
         guard case let .number(t) = self else { return nil }
         if let i = Int(t) { return i }
-        guard let d = Double(t), d.rounded() == d, abs(d) < 0x1p62 else { return nil }
+        guard let d = DecimalParser.double(t), d.rounded() == d, abs(d) < 0x1p62 else { return nil }
         return Int(d)
     }
 

@@ -168,3 +168,15 @@ extension JSONValue {
         try JSONWriter.serialize(self, style: style)
     }
 }
+
+extension JSONValue: CustomStringConvertible {
+    /// The compact JSON text (numbers that are not valid JSON are shown as they are).
+    public var description: String {
+        switch self {
+        case let .number(text): return text
+        default:
+            return (try? JSONWriter.string(self, style: .compact))
+                ?? "<JSON with an invalid number>"
+        }
+    }
+}

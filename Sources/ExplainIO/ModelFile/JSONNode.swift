@@ -52,8 +52,15 @@ struct JSONNode {
         return error("expected \(expected), got \(got)")
     }
 
+    /// The pairs of an object whose keys are unique (a repeated key would silently shadow the later value).
     func object() throws(ExplainError) -> [(key: String, value: JSONValue)] {
         guard let o = value.objectValue else { throw typeError("an object") }
+        if o.count > 1 {
+            var seen = Set<String>()
+            for pair in o where !seen.insert(pair.key).inserted {
+                throw ExplainError(code, "duplicate key \"\(pair.key)\"", at: "\(file): \(child(pair.key))")
+            }
+        }
         return o
     }
 
@@ -162,7 +169,8 @@ struct JSONNode {
                 .typeError(leaf ? "an array of numbers" : "an array of arrays")
         }
         guard a.count == shape[depth] else {
-            throw error("expected \(shape[depth]) \(leaf ? "values" : "arrays"), got \(a.count)", at: suffix)
+            let noun = leaf ? (shape[depth] == 1 ? "value" : "values") : (shape[depth] == 1 ? "array" : "arrays")
+            throw error("expected \(shape[depth]) \(noun), got \(a.count)", at: suffix)
         }
         if leaf {
             out.append(contentsOf: try JSONNode(v, path: path + suffix, file: file, code: code).floats())

@@ -10,6 +10,7 @@ struct ModelFileDecoder {
 
     func decode() throws(ExplainError) -> ModelFile {
         guard root.value.objectValue != nil else { throw root.error("expected a JSON object at the top level") }
+        _ = try root.object()
         let formatNode = try root.field("format")
         let format = try formatNode.string()
         guard format == ModelFile.formatName else {
@@ -100,7 +101,11 @@ struct ModelFileDecoder {
             throw weightsNode.error("expected a non-negative weight, got \(weights[i])", at: "[\(i)]")
         }
         guard weights.reduce(0, +) > 0 else { throw weightsNode.error("expected weights with a positive sum") }
-        return (Background(rows: rows, weights: weights), weights)
+        var background = Background(rows: rows, weights: weights)
+        // Weights that already sum to 1 up to rounding (as saved from a `Background`) are kept bit for bit, so a
+        // loaded background equals the one that was saved; renormalising could change their last bits.
+        if abs(weights.reduce(0, +) - 1) <= 1e-12 { background.weights = weights }
+        return (background, weights)
     }
 
     func decodeFeatureStats(_ node: JSONNode, width: Int) throws(ExplainError) -> FeatureStats {

@@ -1,0 +1,202 @@
+import ExplainKit
+import Foundation
+
+/// KernelSHAP throughput on a breast-cancer-sized MLP (30 → 64 → 64 → 2, softmax) with a 100-row background.
+///
+/// Prints rows/s at the default budget, the GFLOP/s of the model evaluations, and the peak resident memory.
+/// With `KERNELSHAP_BENCH_EXPORT=path.json` it also writes the weights, background, rows, reference values and a
+/// budget sweep (time per row, values) for `benchmarks/shap/compare.py`.
+func runKernelSHAPBenchmark() {
+    do {
+        try KernelSHAPBenchmark().run()
+    } catch {
+        print("kernelshap benchmark failed: \(error)")
+    }
+}
+
+/// The benchmark's model, data and measurements.
+private struct KernelSHAPBenchmark {
+    static let widths = [30, 64, 64, 2]
+    /// Multiply-adds ×2 per model row.
+    static let flopsPerRow = Double(2 * (30 * 64 + 64 * 64 + 64 * 2))
+
+    let data: [[Float]]
+    let layers: [(weight: [Float], bias: [Float])]
+    let mean: [Float], std: [Float]
+
+    init() throws {
+        data = Self.loadData()
+        var rng = SplitMix64(seed: 2024)
+        var layers = [(weight: [Float], bias: [Float])]()
+        for l in 0..<(Self.widths.count - 1) {
+            let fanIn = Self.widths[l], fanOut = Self.widths[l + 1]
+            let scale = (2 / Double(fanIn)).squareRoot()
+            layers.append(((0..<(fanIn * fanOut)).map { _ in Float(rng.nextNormal() * scale) },
+                           (0..<fanOut).map { _ in Float(rng.nextNormal() * 0.1) }))
+        }
+        self.layers = layers
+        let stats = FeatureStats.computed(from: data.flatMap { $0 }, rows: data.count, width: 30)
+        mean = stats.mean.map { Float($0) }
+        std = stats.std.map { Float($0 > 0 ? $0 : 1) }
+    }
+
+    /// breast_cancer.csv's 30 feature columns, or 569 synthetic rows when the file is missing.
+    static func loadData() -> [[Float]] {
+        let path = "/work/shared/data/breast_cancer.csv"
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            let rows = text.split(separator: "\n").dropFirst().compactMap { line -> [Float]? in
+                let values = line.split(separator: ",").prefix(30).compactMap { Float($0) }
+                return values.count == 30 ? values : nil
+            }
+            if rows.count > 100 { return rows }
+        }
+        var rng = SplitMix64(seed: 7)
+        return (0..<569).map { _ in (0..<30).map { _ in Float(rng.nextNormal()) } }
+    }
+
+    /// The MLP as a batch predictor, in 2048-row blocks so activations stay in cache.
+    ///
+    /// The standardisation is folded into the first layer (W' = W / std, b' = b − W'·mean), each bias is the
+    /// initial C of a β = 1 sgemm, and the two-class softmax is the logistic of the logit difference.
+    var predictor: ClosurePredictor {
+        let (w1, b1) = (layers[0].weight.enumerated().map { $0.element / std[$0.offset % 30] }, layers[0].bias)
+        let b1Folded = (0..<64).map { o in b1[o] - (0..<30).reduce(Float(0)) { $0 + w1[o * 30 + $1] * mean[$1] } }
+        let (w2, b2) = layers[1]
+        let w3 = layers[2].weight
+        let difference = (0..<64).map { w3[64 + $0] - w3[$0] }
+        let biasDifference = layers[2].bias[1] - layers[2].bias[0]
+        return ClosurePredictor(inputWidth: 30, outputCount: 2) { batch in
+            let n = batch.batchSize
+            var out = [Float](repeating: 0, count: n * 2)
+            let block = 2048
+            var h1 = [Float](repeating: 0, count: block * 64), h2 = h1, logits = [Float](repeating: 0, count: block)
+            batch.scalars.withUnsafeBufferPointer { input in
+                out.withUnsafeMutableBufferPointer { output in
+                    h1.withUnsafeMutableBufferPointer { p1 in
+                        h2.withUnsafeMutableBufferPointer { p2 in
+                            logits.withUnsafeMutableBufferPointer { pl in
+                                guard let x0 = input.baseAddress, let y0 = output.baseAddress, let a = p1.baseAddress,
+                                      let b = p2.baseAddress, let d = pl.baseAddress else { return }
+                                var start = 0
+                                while start < n {
+                                    let rows = min(block, n - start)
+                                    Self.dense(x0 + start * 30, w1, b1Folded, into: a, rows: rows, fanIn: 30)
+                                    Self.dense(a, w2, b2, into: b, rows: rows, fanIn: 64)
+                                    difference.withUnsafeBufferPointer { w in
+                                        guard let wa = w.baseAddress else { return }
+                                        BLAS.gemm(b, wa, d, m: rows, n: 1, k: 64)
+                                    }
+                                    for r in 0..<rows {
+                                        let p = 1 / (1 + Math.exp(-(d[r] + biasDifference)))
+                                        y0[(start + r) * 2] = 1 - p
+                                        y0[(start + r) * 2 + 1] = p
+                                    }
+                                    start += rows
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return Tensor(shape: [n, 2], scalars: out)
+        }
+    }
+
+    /// y = relu(x Wᵀ + b) for `rows` rows into 64 units: C starts as the bias rows, then one β = 1 sgemm.
+    static func dense(_ x: UnsafePointer<Float>, _ weight: [Float], _ bias: [Float], into y: UnsafeMutablePointer<Float>,
+                      rows: Int, fanIn: Int) {
+        bias.withUnsafeBufferPointer { b in
+            guard let b0 = b.baseAddress else { return }
+            for r in 0..<rows { (y + r * 64).update(from: b0, count: 64) }
+        }
+        weight.withUnsafeBufferPointer { w in
+            guard let wa = w.baseAddress else { return }
+            BLAS.gemm(x, wa, y, m: rows, n: 64, k: fanIn, transposeB: true, beta: 1)
+        }
+        for i in 0..<(rows * 64) { y[i] = max(y[i], 0) }
+    }
+
+    func run() throws {
+        var pick = SplitMix64(seed: 11)
+        let shuffled = data.indices.shuffled(using: &pick)
+        let backgroundRows = shuffled.prefix(100).map { data[$0] }
+        let explained = shuffled.dropFirst(100).prefix(20).map { data[$0] }
+        let background = Background(rows: Tensor(rows: backgroundRows))
+        let predictor = self.predictor
+        let explainer = try KernelSHAPExplainer(background: background)
+
+        // Throughput at the default budget.
+        var rng = SplitMix64(seed: 1)
+        _ = try explainer.explain(explained[0], predictor: predictor, rng: &rng)
+        var evaluations = 0
+        let start = Date()
+        let cpuStart = Self.cpuSeconds()
+        for (i, x) in explained.enumerated() {
+            var rowRNG = rng.derived(UInt64(i))
+            evaluations += try explainer.explain(x, row: i, predictor: predictor, rng: &rowRNG).modelEvaluations
+        }
+        let seconds = Date().timeIntervalSince(start)
+        let cpu = Self.cpuSeconds() - cpuStart
+        // The model alone, on one chunk-sized batch.
+        let batchRows = KernelSHAPExplainer.defaultChunkBudget / 30
+        let batch = Tensor(shape: [batchRows, 30], scalars: (0..<(batchRows * 30)).map { backgroundRows[($0 / 30) % 100][$0 % 30] })
+        let modelStart = Self.cpuSeconds()
+        for _ in 0..<5 { _ = try predictor.predict(batch) }
+        let modelSeconds = (Self.cpuSeconds() - modelStart) / 5
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print("kernelshap | breast-cancer MLP 30-64-64-2, 100 background rows, default budget (2M+2048), sampler \(KernelSHAPSampler.default)")
+        print(String(format: "kernelshap | %.1f rows/s wall (%.1f ms/row), %.1f rows/s per CPU second, %d model evaluations/row",
+                     Double(explained.count) / seconds, 1000 * seconds / Double(explained.count),
+                     Double(explained.count) / cpu, evaluations / explained.count))
+        print(String(format: "kernelshap | model evaluations: %.1f GFLOP/s over the whole explain, %.1f GFLOP/s model alone (CPU time)",
+                     Double(evaluations) * Self.flopsPerRow / cpu / 1e9,
+                     Double(batchRows) * Self.flopsPerRow / modelSeconds / 1e9))
+        print("kernelshap | peak memory (maxrss): \(usage.ru_maxrss / 1024) MB")
+        if let path = ProcessInfo.processInfo.environment["KERNELSHAP_BENCH_EXPORT"] {
+            try export(to: path, background: backgroundRows, rows: Array(explained.prefix(8)))
+        }
+    }
+
+    /// CPU seconds used by this process (all threads): robust to other processes sharing the machine.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Writes the model, data, reference values and our budget sweep for compare.py.
+    func export(to path: String, background: [[Float]], rows: [[Float]]) throws {
+        let bg = Background(rows: Tensor(rows: background))
+        let predictor = self.predictor
+        var reference = [[Double]]()
+        for (i, x) in rows.enumerated() {
+            var rng = SplitMix64(seed: 900 + UInt64(i))
+            reference.append(try KernelSHAPExplainer(background: bg, samples: 1 << 17).explain(x, predictor: predictor, rng: &rng).values[1])
+        }
+        var sweep = [[String: Any]]()
+        for sampler in KernelSHAPSampler.allCases {
+            for samples in [64, 100, 150, 200, 300, 400, 600, 800, 1200, 1600, 2108, 3200] {
+                let explainer = try KernelSHAPExplainer(background: bg, samples: samples, sampler: sampler)
+                var values = [[Double]]()
+                let start = Self.cpuSeconds()
+                for (i, x) in rows.enumerated() {
+                    var rng = SplitMix64(seed: 100 + UInt64(i))
+                    values.append(try explainer.explain(x, predictor: predictor, rng: &rng).values[1])
+                }
+                let perRow = (Self.cpuSeconds() - start) / Double(rows.count)
+                sweep.append(["sampler": sampler.rawValue, "samples": samples, "seconds_per_row": perRow, "values": values])
+            }
+        }
+        let document: [String: Any] = [
+            "widths": Self.widths, "mean": mean, "std": std,
+            "weights": layers.map { $0.weight }, "biases": layers.map { $0.bias },
+            "background": background, "rows": rows, "target": 1, "reference": reference,
+            "reference_samples": 1 << 17, "swift_sweep": sweep,
+        ]
+        let json = try JSONSerialization.data(withJSONObject: document)
+        try json.write(to: URL(fileURLWithPath: path))
+        print("kernelshap | wrote \(path)")
+    }
+}

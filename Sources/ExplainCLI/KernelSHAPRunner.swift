@@ -1,0 +1,38 @@
+import ExplainKit
+
+/// `--method kernelshap`.
+enum KernelSHAPRunner {
+    static func run(_ job: ExplainJob) throws(ExplainError) -> AttributionResult {
+        let options = job.command.options
+        var background: Background
+        if let path = options.background {
+            background = Background(rows: try job.featureRows(path))
+        } else if let stored = job.modelFile.background {
+            background = stored
+        } else {
+            throw ExplainError(.invalidArgument, "the model file has no background; give one with --background FILE", at: "--background")
+        }
+        if let k = options.backgroundSize, k < background.rows.batchSize {
+            var rng = SplitMix64(seed: job.command.seed)
+            do { background = try BackgroundSummary.kmeans(background.rows, clusters: k, rng: &rng) } catch let e as ExplainError {
+                throw e
+            } catch { throw ExplainError(.invalidArgument, "\(error)", at: "--background-size") }
+        }
+        let sampler = try job.choice(options.sampler, flag: "--sampler", default: KernelSHAPSampler.default,
+                                     ["kernel": .kernel, "leverage": .leverage])
+        let link = try job.choice(options.link, flag: "--link", default: KernelSHAPLink.identity,
+                                  ["identity": .identity, "logit": .logit])
+        let explainer: KernelSHAPExplainer
+        do {
+            explainer = try KernelSHAPExplainer(background: background, samples: options.samples, sampler: sampler,
+                                                tolerance: options.tolerance, link: link, topFeatures: options.topFeatures)
+        } catch let e as ExplainError { throw e } catch { throw ExplainError(.invalidArgument, "\(error)") }
+        if let warning = explainer.backgroundWarning, !job.command.quiet { printError("warning: \(warning)") }
+        let model = job.model, inputs = job.inputs, target = job.target
+        let explanations = try job.explainRows("kernelshap") { i, row, rng in
+            let result = try explainer.explain(inputs.row(i), row: row, predictor: model, rng: &rng)
+            return try result.explanation(target: target, outputNames: model.outputNames)
+        }
+        return job.result(.kernelshap, parameters: explainer.parameters, explanations)
+    }
+}

@@ -1,0 +1,58 @@
+import ExplainKit
+import Foundation
+
+/// Builds the PDF report's input from a finished run: architecture, explained rows, hook-captured activations,
+/// layer attribution and the model's training history when it sits next to the model file.
+enum ReportBuilder {
+    static func input(_ job: ExplainJob, results: [AttributionResult], layerAttribution: ReportInput.LayerAttribution?,
+                      wallTime: Double) throws(ExplainError) -> ReportInput {
+        let model = job.model
+        let architecture = zip(model.layers, model.layerShapes).map { layer, shape in
+            ReportInput.LayerSummary(name: layer.name, type: layer.type, outputShape: shape, parameterCount: layer.parameterCount)
+        }
+        var rows = [[Float]](repeating: [], count: (job.rowIndices.max() ?? -1) + 1)
+        for (i, r) in job.rowIndices.enumerated() { rows[r] = job.inputs.row(i) }
+        let evaluations = results.reduce(0.0) { total, result in
+            total + result.explanations.reduce(0.0) { $0 + ($1.diagnostics["model_evaluations"] ?? 0) }
+        }
+        let formatter = ISO8601DateFormatter()
+        return ReportInput(
+            title: "Why did \(model.name) predict this?", modelName: model.name, architecture: architecture,
+            inputFile: job.command.input, featureNames: model.featureNames, outputNames: model.outputNames,
+            inputShape: model.inputShape, rows: rows, results: results,
+            activations: try activations(job), layerAttribution: layerAttribution,
+            history: history(nextTo: job.command.model), seed: job.command.seed, date: formatter.string(from: Date()),
+            wallTime: wallTime, modelEvaluations: Int(evaluations))
+    }
+
+    /// The hidden layers worth plotting: every layer but the input scaling, reshapes and the output layer.
+    static func hiddenLayers(_ model: Model) -> [String] {
+        model.layers.dropLast().filter { !["standardize", "flatten", "dropout"].contains($0.type) }.map(\.name)
+    }
+
+    /// Each explained row's hidden activations, captured by forward hooks during one batched forward pass.
+    static func activations(_ job: ExplainJob) throws(ExplainError) -> [Int: [ReportInput.LayerActivation]] {
+        let names = hiddenLayers(job.model)
+        guard !names.isEmpty else { return [:] }
+        let recorder = try ActivationRecorder(model: job.model, layers: names, capturesGradients: false)
+        defer { recorder.remove() }
+        _ = job.model.forward(job.inputs)
+        let captured = recorder.activations
+        var out: [Int: [ReportInput.LayerActivation]] = [:]
+        for (i, r) in job.rowIndices.enumerated() {
+            out[r] = names.compactMap { name in
+                guard let t = captured[name] else { return nil }
+                return ReportInput.LayerActivation(name: name, shape: t.sampleShape, values: t.row(i))
+            }
+        }
+        return out
+    }
+
+    /// The training history saved by `explain train` as `<model-stem>.history.json`, if present and readable.
+    static func history(nextTo modelPath: String) -> TrainingHistory? {
+        let url = URL(fileURLWithPath: modelPath)
+        let path = url.deletingPathExtension().path + ".history.json"
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(TrainingHistory.self, from: data)
+    }
+}

@@ -1,2 +1,0 @@
-import ExplainTensor
-import ExplainNN

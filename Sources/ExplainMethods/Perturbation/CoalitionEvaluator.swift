@@ -1,0 +1,105 @@
+import ExplainTensor
+
+/// Evaluates the interventional game v(S) = Σ_b w_b f(x_S, b_S̄) for many coalitions, in bounded chunks.
+///
+/// Each coalition needs one model row per background row. Rows are built and evaluated at most
+/// `chunkBudget` scalars at a time (at least one coalition per chunk), so memory never grows with the number of
+/// coalitions; the outputs are reduced over the background in Double right away.
+struct CoalitionEvaluator {
+    /// The explained row.
+    let instance: [Float]
+    /// The input column of each player (varying feature).
+    let columns: [Int]
+    /// The background rows with positive weight, `[backgroundCount × width]` row-major.
+    let background: [Float]
+    /// Their weights, summing to 1.
+    let weights: [Double]
+    let width: Int
+    let outputCount: Int
+    /// The largest number of input scalars built at once.
+    let chunkBudget: Int
+
+    var backgroundCount: Int { weights.count }
+
+    /// The coalitions evaluated per model call.
+    var coalitionsPerChunk: Int { max(1, chunkBudget / max(1, backgroundCount * width)) }
+
+    /// Computes v(S) for coalitions `range` of `table`, appending `outputCount` values per coalition to `values`.
+    ///
+    /// - Returns: the number of model rows evaluated.
+    /// - Throws: the predictor's errors, or `ExplainError(.numerical)` when it returns a non-finite value.
+    func evaluate(_ table: CoalitionTable, range: Range<Int>, predictor: some BatchPredictor,
+                  into values: inout [Double]) throws -> Int {
+        var evaluations = 0
+        var start = range.lowerBound
+        let k = backgroundCount
+        let block = k * width
+        while start < range.upperBound {
+            let end = min(range.upperBound, start + coalitionsPerChunk)
+            let count = end - start
+            // Every scalar is written: each coalition's block starts as a copy of the background.
+            let rows = [Float](unsafeUninitializedCapacity: count * block) { out, initialized in
+                background.withUnsafeBufferPointer { bg in
+                    guard let dst = out.baseAddress, let src = bg.baseAddress else { return }
+                    for c in 0..<count {
+                        let base = c * block
+                        (dst + base).initialize(from: src, count: block)
+                        let maskBase = (start + c) * table.wordCount
+                        for w in 0..<table.wordCount {
+                            var bits = table.words[maskBase + w]
+                            while bits != 0 {
+                                let player = 64 * w + bits.trailingZeroBitCount
+                                bits &= bits - 1
+                                let column = columns[player]
+                                let value = instance[column]
+                                var index = base + column
+                                for _ in 0..<k {
+                                    dst[index] = value
+                                    index += width
+                                }
+                            }
+                        }
+                    }
+                }
+                initialized = count * block
+            }
+            let outputs = try predictor.predict(Tensor(shape: [count * k, width], scalars: rows))
+            evaluations += count * k
+            try reduce(outputs.scalars, coalitions: count, into: &values)
+            start = end
+        }
+        return evaluations
+    }
+
+    /// The raw model outputs at the instance and the background mean E f = Σ_b w_b f(b), from one model call.
+    func endpoints(predictor: some BatchPredictor) throws -> (instance: [Double], mean: [Double]) {
+        var rows = instance
+        rows.append(contentsOf: background)
+        let out = try predictor.predict(Tensor(shape: [backgroundCount + 1, width], scalars: rows)).scalars
+        let atInstance = (0..<outputCount).map { Double(out[$0]) }
+        var mean = [Double]()
+        try reduce(Array(out[outputCount...]), coalitions: 1, into: &mean)
+        guard atInstance.allSatisfy({ $0.isFinite }) else {
+            throw ExplainError(.numerical, "the model returned a non-finite output for the explained row")
+        }
+        return (atInstance, mean)
+    }
+
+    /// Appends Σ_b w_b f_o(row) for each of `coalitions` consecutive blocks of background rows.
+    private func reduce(_ outputs: [Float], coalitions: Int, into values: inout [Double]) throws {
+        let k = backgroundCount
+        var sums = [Double](repeating: 0, count: outputCount)
+        for c in 0..<coalitions {
+            for o in 0..<outputCount { sums[o] = 0 }
+            for b in 0..<k {
+                let w = weights[b]
+                let base = (c * k + b) * outputCount
+                for o in 0..<outputCount { sums[o] += w * Double(outputs[base + o]) }
+            }
+            guard sums.allSatisfy({ $0.isFinite }) else {
+                throw ExplainError(.numerical, "the model returned a non-finite output on a perturbed row")
+            }
+            values.append(contentsOf: sums)
+        }
+    }
+}

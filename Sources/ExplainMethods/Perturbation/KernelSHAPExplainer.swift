@@ -1,0 +1,181 @@
+import ExplainTensor
+
+/// Model-agnostic Shapley values of the interventional game over a weighted background (KernelSHAP).
+///
+/// ```
+/// v(S) = Σ_b w_b f(x_S, b_S̄),   φ = argmin Σ_S k(S) (v(S) − v(∅) − Σ_{i∈S} φ_i)²  s.t. Σ φ = v(N) − v(∅)
+/// k(S) = (M−1) / (C(M,|S|)·|S|·(M−|S|))
+/// ```
+/// Lundberg & Lee, "A unified approach to interpreting model predictions", NeurIPS 2017; the semantics of shap's
+/// `KernelExplainer` with `l1_reg` off (ALGORITHMS.md). Players are the M features whose value differs from some
+/// background value. When 2^M − 2 coalitions fit in the budget every one is evaluated and the values are exact;
+/// otherwise whole sizes are enumerated from the outside in and the rest sampled in complement pairs, and every
+/// value gets a standard error (Covert & Lee, "Improving KernelSHAP", AISTATS 2021). Every output is explained
+/// from the same model evaluations.
+public struct KernelSHAPExplainer: Sendable {
+    /// The reference distribution.
+    public let background: Background
+    /// The budget of distinct coalitions; nil means 2M + 2048.
+    public let samples: Int?
+    public let sampler: KernelSHAPSampler
+    /// When set, draw rounds of coalitions until max SE ≤ tolerance · (max φ − min φ) for every output, or the
+    /// budget runs out.
+    public let tolerance: Double?
+    public let link: KernelSHAPLink
+    /// When set, keep only the k largest |φ| per output and re-solve the constrained regression on them.
+    public let topFeatures: Int?
+    /// The most input scalars built for one model call (at least one coalition's background block).
+    public let chunkBudget: Int
+
+    /// The default `chunkBudget`: 2^21 scalars (8 MB of Float32 rows).
+    public static let defaultChunkBudget = 1 << 21
+    /// Backgrounds larger than this get a cost warning.
+    public static let backgroundWarningThreshold = 200
+
+    /// Creates an explainer.
+    /// - Throws: `ExplainError(.invalidArgument)` for an empty or non-finite background, a budget below 1, a
+    ///   tolerance outside (0, 1), `topFeatures` below 1, or a chunk budget below 1.
+    public init(background: Background, samples: Int? = nil, sampler: KernelSHAPSampler = .default,
+                tolerance: Double? = nil, link: KernelSHAPLink = .identity, topFeatures: Int? = nil,
+                chunkBudget: Int = KernelSHAPExplainer.defaultChunkBudget) throws {
+        let at = "kernelshap"
+        guard background.rows.batchSize > 0, background.rows.sampleCount > 0 else {
+            throw ExplainError(.invalidArgument, "the background has no rows", at: "\(at).background")
+        }
+        guard background.rows.isFinite else {
+            throw ExplainError(.invalidArgument, "the background has a non-finite value", at: "\(at).background")
+        }
+        guard background.weights.allSatisfy({ $0.isFinite && $0 >= 0 }), background.weights.contains(where: { $0 > 0 })
+        else {
+            throw ExplainError(.invalidArgument, "background weights must be finite, non-negative and not all zero",
+                               at: "\(at).background.weights")
+        }
+        if let samples, samples < 1 {
+            throw ExplainError(.invalidArgument, "samples must be at least 1, got \(samples)", at: "\(at).samples")
+        }
+        if let tolerance, !(tolerance > 0 && tolerance < 1) {
+            throw ExplainError(.invalidArgument, "tolerance must be in (0, 1), got \(tolerance)", at: "\(at).tolerance")
+        }
+        if let topFeatures, topFeatures < 1 {
+            throw ExplainError(.invalidArgument, "top features must be at least 1, got \(topFeatures)",
+                               at: "\(at).topFeatures")
+        }
+        guard chunkBudget >= 1 else {
+            throw ExplainError(.invalidArgument, "chunk budget must be at least 1, got \(chunkBudget)",
+                               at: "\(at).chunkBudget")
+        }
+        self.background = background
+        self.samples = samples
+        self.sampler = sampler
+        self.tolerance = tolerance
+        self.link = link
+        self.topFeatures = topFeatures
+        self.chunkBudget = chunkBudget
+    }
+
+    /// Every setting, as strings, for `AttributionResult.parameters`.
+    public var parameters: [String: String] {
+        [
+            "samples": samples.map(String.init) ?? "auto",
+            "sampler": sampler.rawValue,
+            "tolerance": tolerance.map { "\($0)" } ?? "none",
+            "link": link.rawValue,
+            "top_features": topFeatures.map(String.init) ?? "all",
+            "background_size": String(background.rows.batchSize),
+        ]
+    }
+
+    /// The coalition budget for M players: `samples` or 2M + 2048, capped at 2^M − 2.
+    public func budget(playerCount m: Int) -> Int {
+        let requested = samples ?? 2 * m + 2048
+        return m >= 62 ? requested : min(requested, max(0, (1 << m) - 2))
+    }
+
+    /// A warning with the cost estimate when the background has more than 200 rows, else nil.
+    public var backgroundWarning: String? {
+        let rows = background.rows.batchSize
+        guard rows > Self.backgroundWarningThreshold else { return nil }
+        let perRow = budget(playerCount: background.rows.sampleCount) * rows
+        return "the KernelSHAP background has \(rows) rows: each explained row costs up to \(perRow) model "
+            + "evaluations; summarise it (BackgroundSummary.kmeans, about 100 rows) to cut the cost"
+    }
+
+    /// Explains one row for every model output.
+    ///
+    /// - Parameters:
+    ///   - x: the row, `predictor.inputWidth` values.
+    ///   - row: its index, echoed in the result.
+    ///   - rng: the source of every random draw (unused when the coalitions are enumerated).
+    /// - Returns: values, standard errors and diagnostics for all outputs.
+    /// - Throws: `ExplainError(.invalidInput)` for a row of the wrong width or with non-finite values,
+    ///   `.invalidArgument` when the predictor's width differs from the background's, `.numerical` when the model
+    ///   returns non-finite outputs, and the predictor's own errors.
+    /// - Complexity: (coalitions + 1) × background rows + 1 model evaluations.
+    public func explain(_ x: [Float], row: Int = 0, predictor: some BatchPredictor,
+                        rng: inout SplitMix64) throws -> KernelSHAPResult {
+        let width = background.rows.sampleCount
+        guard predictor.inputWidth == width, predictor.outputCount >= 1 else {
+            throw ExplainError(.invalidArgument, "the model takes \(predictor.inputWidth) inputs and gives "
+                + "\(predictor.outputCount) outputs; the background has \(width) columns", at: "kernelshap.predictor")
+        }
+        guard x.count == width else {
+            throw ExplainError(.invalidInput, "the row has \(x.count) values, expected \(width)", at: "row \(row)")
+        }
+        if let j = x.firstIndex(where: { !$0.isFinite }) {
+            throw ExplainError(.invalidInput, "feature \(j) is not finite", at: "row \(row)")
+        }
+        let evaluator = makeEvaluator(x, outputCount: predictor.outputCount)
+        let (rawPrediction, rawMean) = try evaluator.endpoints(predictor: predictor)
+        let predictions = rawPrediction.map(link.apply)
+        let bases = rawMean.map(link.apply)
+        let gaps = zip(predictions, bases).map { $0 - $1 }
+        let outputs = predictor.outputCount
+        let players = evaluator.columns
+        var result = KernelSHAPResult(
+            row: row, outputs: rawPrediction, predictions: predictions, baseValues: bases,
+            values: [[Double]](repeating: [Double](repeating: 0, count: width), count: outputs),
+            stdErrors: [[Double]](repeating: [Double](repeating: 0, count: width), count: outputs),
+            modelEvaluations: evaluator.backgroundCount + 1, coalitions: 0, varyingFeatureCount: players.count,
+            isExact: true, isConverged: true, tolerance: tolerance, usedSolverFallback: false)
+        if players.count == 1 {
+            for o in 0..<outputs { result.values[o][players[0]] = gaps[o] }
+        }
+        guard players.count >= 2 else { return result }
+        var game = KernelSHAPGame(evaluator: evaluator, link: link, bases: bases, gaps: gaps,
+                                  plan: CoalitionPlan(playerCount: players.count, budget: budget(playerCount: players.count),
+                                                      sampler: sampler))
+        var solution = try game.run(predictor: predictor, tolerance: tolerance, rng: &rng)
+        if let k = topFeatures, k < players.count {
+            solution = game.restricted(to: k, from: solution)
+        }
+        for o in 0..<outputs {
+            for (p, column) in players.enumerated() {
+                result.values[o][column] = solution.values[o][p]
+                result.stdErrors[o][column] = solution.stdErrors[o][p]
+            }
+        }
+        result.modelEvaluations += game.evaluations
+        result.coalitions = game.plan.table.count
+        result.isExact = game.plan.isExhaustive
+        result.isConverged = solution.isConverged
+        result.usedSolverFallback = solution.usedFallback
+        return result
+    }
+
+    /// The evaluator for row x: players are the columns where x differs from some positive-weight background row.
+    private func makeEvaluator(_ x: [Float], outputCount: Int) -> CoalitionEvaluator {
+        let width = background.rows.sampleCount
+        var rows = [Float](), weights = [Double]()
+        for (b, w) in background.weights.enumerated() where w > 0 {
+            rows.append(contentsOf: background.rows.scalars[(b * width)..<((b + 1) * width)])
+            weights.append(w)
+        }
+        let total = weights.reduce(0, +)
+        weights = weights.map { $0 / total }
+        let columns = (0..<width).filter { j in
+            stride(from: j, to: rows.count, by: width).contains { rows[$0] != x[j] }
+        }
+        return CoalitionEvaluator(instance: x, columns: columns, background: rows, weights: weights, width: width,
+                                  outputCount: outputCount, chunkBudget: chunkBudget)
+    }
+}

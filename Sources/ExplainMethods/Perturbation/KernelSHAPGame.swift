@@ -1,0 +1,103 @@
+import ExplainTensor
+
+/// One row's KernelSHAP run: the coalition plan, the game values evaluated so far, and the rounds of sampling.
+struct KernelSHAPGame {
+    let evaluator: CoalitionEvaluator
+    let link: KernelSHAPLink
+    /// link(E f) per output.
+    let bases: [Double]
+    /// link(f(x)) − link(E f) per output.
+    let gaps: [Double]
+    var plan: CoalitionPlan
+    /// Raw v(S) per coalition and output, `[coalition × outputs]`.
+    var values: [Double] = []
+    /// Model rows evaluated for coalitions.
+    var evaluations = 0
+
+    /// Values and standard errors `[output][player]`.
+    struct Solution {
+        var values: [[Double]]
+        var stdErrors: [[Double]]
+        var usedFallback: Bool
+        var isConverged: Bool
+    }
+
+    var outputCount: Int { evaluator.outputCount }
+    var playerCount: Int { plan.playerCount }
+
+    /// Evaluates the enumerated coalitions, then samples the rest of the budget — in one round, or with a tolerance
+    /// in doubling rounds until max SE ≤ tolerance · (max φ − min φ) for every output.
+    mutating func run(predictor: some BatchPredictor, tolerance: Double?,
+                      rng: inout SplitMix64) throws -> Solution {
+        try evaluatePending(predictor: predictor)
+        guard !plan.isExhaustive else { return solve(converged: { _ in true }) }
+        guard let tolerance else {
+            plan.sample(coalitions: plan.budgetLeft, rng: &rng)
+            try evaluatePending(predictor: predictor)
+            return solve(converged: { _ in false })
+        }
+        let firstRound = max(plan.budgetLeft / 8, 8 * plan.remainingClasses.count + 4 * playerCount)
+        var sampled = 0
+        var round = firstRound
+        while true {
+            let added = plan.sample(coalitions: round, rng: &rng)
+            sampled += added
+            try evaluatePending(predictor: predictor)
+            let solution = solve { Self.meets(tolerance, $0) }
+            if solution.isConverged || added == 0 || plan.budgetLeft < 2 { return solution }
+            round = max(sampled, 2)
+        }
+    }
+
+    /// Keeps the `k` largest |φ| of each output and re-solves the constrained regression on them alone.
+    func restricted(to k: Int, from full: Solution) -> Solution {
+        var out = full
+        for o in 0..<outputCount {
+            let ranked = (0..<playerCount).sorted { abs(full.values[o][$0]) > abs(full.values[o][$1]) }
+            let kept = Array(ranked.prefix(k)).sorted()
+            let part = regression().solve(players: kept, outputs: [o])
+            out.values[o] = [Double](repeating: 0, count: playerCount)
+            out.stdErrors[o] = [Double](repeating: 0, count: playerCount)
+            for (position, player) in kept.enumerated() {
+                out.values[o][player] = part.values[0][position]
+                out.stdErrors[o][player] = part.stdErrors[0][position]
+            }
+            out.usedFallback = out.usedFallback || part.usedFallback
+        }
+        return out
+    }
+
+    /// Whether every output's largest standard error is within `tolerance` of its value range.
+    static func meets(_ tolerance: Double, _ solution: Solution) -> Bool {
+        zip(solution.values, solution.stdErrors).allSatisfy { values, errors in
+            let range = (values.max() ?? 0) - (values.min() ?? 0)
+            return (errors.max() ?? 0) <= tolerance * range
+        }
+    }
+
+    /// Evaluates v(S) for the coalitions added since the last call.
+    private mutating func evaluatePending(predictor: some BatchPredictor) throws {
+        let done = values.count / max(1, outputCount)
+        guard done < plan.table.count else { return }
+        evaluations += try evaluator.evaluate(plan.table, range: done..<plan.table.count, predictor: predictor,
+                                              into: &values)
+    }
+
+    /// The regression over every coalition so far, targets in link space.
+    private func regression() -> KernelSHAPRegression {
+        var targets = values
+        for i in 0..<plan.table.count {
+            for o in 0..<outputCount { targets[i * outputCount + o] = link.apply(values[i * outputCount + o]) - bases[o] }
+        }
+        return KernelSHAPRegression(table: plan.table, weights: plan.weights(), targets: targets,
+                                    outputCount: outputCount, gaps: gaps, pairs: plan.pairs, strata: plan.strata())
+    }
+
+    private func solve(converged: (Solution) -> Bool) -> Solution {
+        let s = regression().solve(players: Array(0..<playerCount), outputs: Array(0..<outputCount))
+        var solution = Solution(values: s.values, stdErrors: s.stdErrors, usedFallback: s.usedFallback,
+                                isConverged: false)
+        solution.isConverged = converged(solution)
+        return solution
+    }
+}

@@ -1,0 +1,193 @@
+import CBLAS
+import ExplainTensor
+
+/// KernelSHAP's weighted least squares under the efficiency constraint, with sandwich standard errors.
+///
+/// With y_S = v(S) − E f and Δ = f(x) − E f, the last player L is eliminated through φ_L = Δ − Σ_{j≠L} φ_j:
+/// ```
+/// minimise Σ_S w_S (y_S − z_{S,L}·Δ − Σ_{j≠L} (z_{S,j} − z_{S,L}) φ_j)²
+/// ```
+/// so Σ φ = Δ holds to float precision (Lundberg & Lee 2017; shap's KernelExplainer does the same). All outputs
+/// share the normal matrix A and are solved together. The sampling error comes from the delta method on the
+/// sampled pairs (Covert & Lee 2021): φ̂ − φ ≈ A⁻¹ Σ_pairs scale·(g_pair − E g) with g = x'_S r_S + x'_S̄ r_S̄,
+/// the pair's gradient at the solution, so Var φ̂ = A⁻¹ (Σ_strata scale²·n·(1 − k/N)·Cov g) A⁻¹.
+struct KernelSHAPRegression {
+    let table: CoalitionTable
+    /// The regression weight of each coalition.
+    let weights: [Double]
+    /// v(S) − E f for each coalition and output, `[coalition × outputCount]`.
+    let targets: [Double]
+    let outputCount: Int
+    /// f(x) − E f per output.
+    let gaps: [Double]
+    let pairs: [SampledPair]
+    let strata: [SamplingStratum]
+
+    /// Values and standard errors per requested output, in the order of the requested players.
+    struct Solution {
+        var values: [[Double]]
+        var stdErrors: [[Double]]
+        var usedFallback: Bool
+    }
+
+    /// Solves for the Shapley values of `players` (the others are held at 0) for each of `outputs`.
+    func solve(players: [Int], outputs: [Int]) -> Solution {
+        let p = players.count, nO = outputs.count
+        if p <= 1 {
+            return Solution(values: outputs.map { p == 1 ? [gaps[$0]] : [] },
+                            stdErrors: outputs.map { _ in [Double](repeating: 0, count: p) }, usedFallback: false)
+        }
+        let q = p - 1
+        let (a, b) = normalEquations(players: players, outputs: outputs)
+        var (reduced, inverse, usedFallback) = Self.solveSymmetric(a, b, q: q, rhsCount: nO)
+        if !reduced.allSatisfy(\.isFinite) {
+            usedFallback = true
+            reduced = reduced.map { $0.isFinite ? $0 : 0 }
+        }
+        var values = [[Double]](), errors = [[Double]]()
+        for t in 0..<nO {
+            var phi = Array(reduced[(t * q)..<((t + 1) * q)])
+            phi.append(gaps[outputs[t]] - phi.reduce(0, +))
+            values.append(phi)
+            errors.append(standardErrors(players: players, output: outputs[t], values: phi, inverse: inverse))
+        }
+        return Solution(values: values, stdErrors: errors, usedFallback: usedFallback)
+    }
+
+    /// x' = z_j − z_L (j ≠ L) and y' = y − z_L·Δ for coalition i, scaled by √w.
+    private func designRow(_ i: Int, players: [Int], into x: inout [Double], at offset: Int, scale: Double) {
+        let zl: Double = table.contains(i, player: players[players.count - 1]) ? 1 : 0
+        for j in 0..<(players.count - 1) {
+            x[offset + j] = scale * ((table.contains(i, player: players[j]) ? 1 : 0) - zl)
+        }
+    }
+
+    /// A = Σ w x' x'ᵀ and B = Σ w x' y'ᵀ, accumulated with dgemm over blocks of coalitions.
+    private func normalEquations(players: [Int], outputs: [Int]) -> (a: [Double], b: [Double]) {
+        let q = players.count - 1, nO = outputs.count, last = players[q]
+        var a = [Double](repeating: 0, count: q * q)
+        var b = [Double](repeating: 0, count: q * nO)
+        let blockRows = 256
+        var x = [Double](repeating: 0, count: blockRows * q)
+        var y = [Double](repeating: 0, count: blockRows * nO)
+        var i = 0
+        while i < table.count {
+            var r = 0
+            while r < blockRows && i < table.count {
+                let w = weights[i]
+                if w > 0 {
+                    let sw = w.squareRoot()
+                    designRow(i, players: players, into: &x, at: r * q, scale: sw)
+                    let zl: Double = table.contains(i, player: last) ? 1 : 0
+                    for (t, o) in outputs.enumerated() { y[r * nO + t] = sw * (targets[i * outputCount + o] - zl * gaps[o]) }
+                    r += 1
+                }
+                i += 1
+            }
+            guard r > 0 else { continue }
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(q), Int32(q), Int32(r), 1, x, Int32(q),
+                        x, Int32(q), 1, &a, Int32(q))
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(q), Int32(nO), Int32(r), 1, x, Int32(q),
+                        y, Int32(nO), 1, &b, Int32(nO))
+        }
+        return (a, b)
+    }
+
+    /// Solves A Φ = B and inverts A with one Cholesky factorisation; falls back to `LinearSolve.symmetric`
+    /// (SVD) and an eigenvalue pseudo-inverse when A is singular.
+    /// - Returns: Φ column by column (`rhsCount` columns of q), A⁻¹ (q×q), and whether the fallback was used.
+    static func solveSymmetric(_ a: [Double], _ b: [Double], q: Int, rhsCount: Int)
+        -> (solution: [Double], inverse: [Double], usedFallback: Bool) {
+        let columns = rhsCount + q
+        var rhs = [Double](repeating: 0, count: q * columns)
+        for row in 0..<q {
+            for t in 0..<rhsCount { rhs[t * q + row] = b[row * rhsCount + t] }
+            rhs[(rhsCount + row) * q + row] = 1
+        }
+        var factor = a
+        var n = Int32(q), nrhs = Int32(columns), lda = Int32(q), ldb = Int32(q), info: Int32 = 0
+        var uplo: CChar = 0x55 // "U"
+        dposv_(&uplo, &n, &nrhs, &factor, &lda, &rhs, &ldb, &info)
+        if info == 0, rhs.allSatisfy(\.isFinite) {
+            return (Array(rhs[0..<(rhsCount * q)]), Array(rhs[(rhsCount * q)...]), false)
+        }
+        var solution = [Double]()
+        for t in 0..<rhsCount {
+            let column = (0..<q).map { b[$0 * rhsCount + t] }
+            solution.append(contentsOf: LinearSolve.symmetric(a, n: q, column).x)
+        }
+        return (solution, pseudoInverse(a, q: q), true)
+    }
+
+    /// The Moore–Penrose inverse of a symmetric matrix through its eigendecomposition (`dsyevd`).
+    static func pseudoInverse(_ a: [Double], q: Int) -> [Double] {
+        var v = a
+        var eigen = [Double](repeating: 0, count: q)
+        var jobz: CChar = 0x56, uplo: CChar = 0x55 // "V", "U"
+        var n = Int32(q), lda = Int32(q), info: Int32 = 0
+        var lwork: Int32 = -1, liwork: Int32 = -1
+        var workQuery = [Double](repeating: 0, count: 1)
+        var iworkQuery = [Int32](repeating: 0, count: 1)
+        dsyevd_(&jobz, &uplo, &n, &v, &lda, &eigen, &workQuery, &lwork, &iworkQuery, &liwork, &info)
+        lwork = Int32(workQuery[0])
+        liwork = iworkQuery[0]
+        var work = [Double](repeating: 0, count: max(1, Int(lwork)))
+        var iwork = [Int32](repeating: 0, count: max(1, Int(liwork)))
+        dsyevd_(&jobz, &uplo, &n, &v, &lda, &eigen, &work, &lwork, &iwork, &liwork, &info)
+        var inverse = [Double](repeating: 0, count: q * q)
+        guard info == 0 else { return inverse }
+        let cutoff = (eigen.map(abs).max() ?? 0) * 1e-10
+        for k in 0..<q where eigen[k] > cutoff {
+            // Column k of v (column-major) is the k-th eigenvector.
+            let scale = 1 / eigen[k]
+            for i in 0..<q { for j in 0..<q { inverse[i * q + j] += scale * v[k * q + i] * v[k * q + j] } }
+        }
+        return inverse
+    }
+
+    /// Sandwich standard errors of one output's values from the sampled pairs; zeros when nothing was sampled.
+    private func standardErrors(players: [Int], output o: Int, values phi: [Double], inverse: [Double]) -> [Double] {
+        let p = players.count, q = p - 1
+        var variance = [Double](repeating: 0, count: p)
+        let usable = pairs.filter { strata[$0.stratum].draws > 1 }
+        guard !usable.isEmpty else { return variance }
+        let last = players[q]
+        var x = [Double](repeating: 0, count: q)
+        var g = [Double](repeating: 0, count: usable.count * q)
+        for (u, pair) in usable.enumerated() {
+            for i in [pair.first, pair.second] {
+                designRow(i, players: players, into: &x, at: 0, scale: 1)
+                let zl: Double = table.contains(i, player: last) ? 1 : 0
+                var residual = targets[i * outputCount + o] - zl * gaps[o]
+                for j in 0..<q { residual -= x[j] * phi[j] }
+                for j in 0..<q { g[u * q + j] += x[j] * residual }
+            }
+        }
+        // Centre within each stratum (weighted by draw counts).
+        var means = [Double](repeating: 0, count: strata.count * q)
+        var counts = [Double](repeating: 0, count: strata.count)
+        for (u, pair) in usable.enumerated() {
+            counts[pair.stratum] += pair.count
+            for j in 0..<q { means[pair.stratum * q + j] += pair.count * g[u * q + j] }
+        }
+        for (u, pair) in usable.enumerated() {
+            for j in 0..<q { g[u * q + j] -= means[pair.stratum * q + j] / counts[pair.stratum] }
+        }
+        var h = [Double](repeating: 0, count: usable.count * q)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(usable.count), Int32(q), Int32(q), 1, g, Int32(q),
+                    inverse, Int32(q), 0, &h, Int32(q))
+        for (u, pair) in usable.enumerated() {
+            let stratum = strata[pair.stratum]
+            let coefficient = stratum.scale * stratum.scale * stratum.draws * (1 - stratum.finitePopulationFraction)
+                / (stratum.draws - 1) * pair.count
+            var sum = 0.0
+            for j in 0..<q {
+                let hj = h[u * q + j]
+                variance[j] += coefficient * hj * hj
+                sum += hj
+            }
+            variance[q] += coefficient * sum * sum
+        }
+        return variance.map { max(0, $0).squareRoot() }
+    }
+}

@@ -1,0 +1,85 @@
+import ExplainTensor
+
+/// KernelSHAP's values for every model output of one row, all from the same model evaluations.
+///
+/// Values are in link space: for each output o, Σ_i values[o][i] = predictions[o] − baseValues[o].
+public struct KernelSHAPResult: Sendable, Equatable {
+    /// The 0-based row index in the input.
+    public var row: Int
+    /// The raw model outputs f(x).
+    public var outputs: [Double]
+    /// link(f(x)) per output.
+    public var predictions: [Double]
+    /// link(E f) per output, with E f = Σ_b w_b f(b).
+    public var baseValues: [Double]
+    /// The Shapley values, `[output][feature]`; features that do not vary get 0.
+    public var values: [[Double]]
+    /// The standard error of each value, `[output][feature]`; zeros when every coalition was enumerated.
+    public var stdErrors: [[Double]]
+    /// Model rows evaluated (coalitions × background rows, plus the row and the background).
+    public var modelEvaluations: Int
+    /// Distinct coalitions evaluated.
+    public var coalitions: Int
+    /// The number of players: features whose value differs from some background value.
+    public var varyingFeatureCount: Int
+    /// Whether every coalition was enumerated, so the values are exact Shapley values.
+    public var isExact: Bool
+    /// Whether the result is exact, or the requested tolerance was met.
+    public var isConverged: Bool
+    /// The requested tolerance, if any.
+    public var tolerance: Double?
+    /// Whether the regression was singular and solved by the SVD fallback.
+    public var usedSolverFallback: Bool
+
+    public init(row: Int, outputs: [Double], predictions: [Double], baseValues: [Double], values: [[Double]],
+                stdErrors: [[Double]], modelEvaluations: Int, coalitions: Int, varyingFeatureCount: Int,
+                isExact: Bool, isConverged: Bool, tolerance: Double?, usedSolverFallback: Bool) {
+        self.row = row
+        self.outputs = outputs
+        self.predictions = predictions
+        self.baseValues = baseValues
+        self.values = values
+        self.stdErrors = stdErrors
+        self.modelEvaluations = modelEvaluations
+        self.coalitions = coalitions
+        self.varyingFeatureCount = varyingFeatureCount
+        self.isExact = isExact
+        self.isConverged = isConverged
+        self.tolerance = tolerance
+        self.usedSolverFallback = usedSolverFallback
+    }
+
+    /// The explanation of one output, shaped like CONTRACT.md §4.
+    ///
+    /// - Parameters:
+    ///   - target: the output to explain; `.predicted` picks the largest raw output.
+    ///   - outputNames: one name per output; defaults to the index as text.
+    /// - Throws: `ExplainError(.invalidArgument)` for an output index out of range or a wrong number of names.
+    public func explanation(target: Target = .predicted, outputNames: [String]? = nil) throws -> Explanation {
+        let index = target.resolve(outputs: outputs.map { Float($0) })
+        guard values.indices.contains(index) else {
+            throw ExplainError(.invalidArgument, "target \(index) is out of range for \(values.count) outputs",
+                               at: "kernelshap.target")
+        }
+        if let names = outputNames, names.count != values.count {
+            throw ExplainError(.invalidArgument, "\(names.count) output names for \(values.count) outputs",
+                               at: "kernelshap.outputNames")
+        }
+        var flags = [String]()
+        if usedSolverFallback { flags.append("kernelshap_singular_regression") }
+        if tolerance != nil && !isConverged { flags.append("kernelshap_not_converged") }
+        return Explanation(
+            row: row, target: index, targetName: outputNames?[index] ?? String(index),
+            prediction: predictions[index], baseValue: baseValues[index],
+            attributions: values[index], stdErrors: stdErrors[index],
+            diagnostics: [
+                "model_evaluations": Double(modelEvaluations),
+                "coalitions": Double(coalitions),
+                "exact": isExact ? 1 : 0,
+                "converged": isConverged ? 1 : 0,
+                "solver_fallback": usedSolverFallback ? 1 : 0,
+                "varying_features": Double(varyingFeatureCount),
+            ],
+            flags: flags)
+    }
+}

@@ -1,0 +1,119 @@
+"""Compare ExplainKit's KernelSHAP with shap's KernelExplainer on the same MLP, background and rows.
+
+Reads the JSON written by `explain-bench` (KERNELSHAP_BENCH_EXPORT): the 30-64-64-2 softmax MLP's weights, the
+100-row background, the explained rows, reference Shapley values (ExplainKit, 2^17 coalitions) and ExplainKit's
+budget sweep (CPU seconds per row and values). Runs shap's KernelExplainer (l1_reg off, the model forward in
+numpy float32) over a budget sweep on the same rows, then reports
+  (a) time per row at equal budget (the default 2M + 2048), and
+  (b) time per row to reach a mean relative L2 error <= 0.05 against the reference,
+for both. Times are CPU seconds of the process (time.process_time), with OPENBLAS_NUM_THREADS=1 on both sides, so
+other load on the machine does not distort the ratio; wall times are printed too.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+import shap
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def make_model(doc):
+    widths = doc["widths"]
+    weights = [np.asarray(w, dtype=np.float32).reshape(widths[i + 1], widths[i]) for i, w in enumerate(doc["weights"])]
+    biases = [np.asarray(b, dtype=np.float32) for b in doc["biases"]]
+    mean = np.asarray(doc["mean"], dtype=np.float32)
+    std = np.asarray(doc["std"], dtype=np.float32)
+
+    # Fold the standardisation into the first layer, exactly as the Swift model does.
+    weights[0] = (weights[0] / std).astype(np.float32)
+    biases[0] = (biases[0] - weights[0] @ mean).astype(np.float32)
+
+    def forward(x):
+        h = np.asarray(x, dtype=np.float32)
+        for i, (w, b) in enumerate(zip(weights, biases)):
+            h = h @ w.T + b
+            if i < len(weights) - 1:
+                h = np.maximum(h, 0)
+        h = h - h.max(axis=1, keepdims=True)
+        e = np.exp(h)
+        return e / e.sum(axis=1, keepdims=True)
+
+    return forward
+
+
+def relative_l2(values, reference):
+    return float(np.mean([np.linalg.norm(v - r) / np.linalg.norm(r) for v, r in zip(values, reference)]))
+
+
+def shap_values(explainer, x, nsamples, target):
+    out = explainer.shap_values(x, nsamples=nsamples, l1_reg=False, silent=True)
+    if isinstance(out, list):
+        return np.asarray(out[target])
+    out = np.asarray(out)
+    return out[..., target] if out.ndim == 2 else out
+
+
+def main(path):
+    doc = load(path)
+    model = make_model(doc)
+    background = np.asarray(doc["background"], dtype=np.float32)
+    rows = np.asarray(doc["rows"], dtype=np.float32)
+    reference = np.asarray(doc["reference"])
+    target = doc["target"]
+    m = rows.shape[1]
+    default_budget = 2 * m + 2048
+    explainer = shap.KernelExplainer(model, background)
+
+    print(f"shap {shap.__version__}, numpy {np.__version__}; {len(rows)} rows, M = {m}, "
+          f"{len(background)} background rows, reference = ExplainKit at {doc['reference_samples']} coalitions")
+    print(f"{'library':<22}{'budget':>8}{'CPU s/row':>12}{'wall s/row':>12}{'rel L2':>10}")
+    shap_sweep = []
+    for nsamples in [100, 200, 400, 800, 1600, default_budget, 4000, 8000]:
+        np.random.seed(0)
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        values = [shap_values(explainer, x, nsamples, target) for x in rows]
+        cpu = (time.process_time() - cpu0) / len(rows)
+        wall = (time.perf_counter() - wall0) / len(rows)
+        error = relative_l2(values, reference)
+        shap_sweep.append({"samples": nsamples, "cpu": cpu, "wall": wall, "error": error})
+        print(f"{'shap KernelExplainer':<22}{nsamples:>8}{cpu:>12.4f}{wall:>12.4f}{error:>10.4f}")
+
+    ours = {}
+    for entry in doc["swift_sweep"]:
+        error = relative_l2(np.asarray(entry["values"]), reference)
+        ours.setdefault(entry["sampler"], []).append(
+            {"samples": entry["samples"], "cpu": entry["seconds_per_row"], "error": error})
+        print(f"{'ExplainKit ' + entry['sampler']:<22}{entry['samples']:>8}{entry['seconds_per_row']:>12.4f}"
+              f"{'':>12}{error:>10.4f}")
+
+    def at_budget(sweep, budget):
+        return next(e for e in sweep if e["samples"] == budget)
+
+    def first_below(sweep, threshold=0.05):
+        hits = [e for e in sweep if e["error"] <= threshold]
+        return min(hits, key=lambda e: e["cpu"]) if hits else None
+
+    shap_default = at_budget(shap_sweep, default_budget)
+    shap_fast = first_below(shap_sweep)
+    print()
+    for sampler, sweep in ours.items():
+        mine = at_budget(sweep, default_budget)
+        fast = first_below(sweep)
+        print(f"ExplainKit {sampler}: (a) equal budget {default_budget}: {mine['cpu'] * 1000:.1f} ms/row vs shap "
+              f"{shap_default['cpu'] * 1000:.1f} ms/row -> {shap_default['cpu'] / mine['cpu']:.1f}x faster "
+              f"(rel L2 {mine['error']:.4f} vs {shap_default['error']:.4f})")
+        if fast and shap_fast:
+            print(f"ExplainKit {sampler}: (b) time to rel L2 <= 0.05: {fast['cpu'] * 1000:.1f} ms/row at "
+                  f"{fast['samples']} coalitions vs shap {shap_fast['cpu'] * 1000:.1f} ms/row at {shap_fast['samples']} "
+                  f"-> {shap_fast['cpu'] / fast['cpu']:.1f}x less time")
+        else:
+            print(f"ExplainKit {sampler}: (b) threshold not reached by {'shap' if not shap_fast else 'ExplainKit'}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/kernelshap-bench/bench.json")
