@@ -113,7 +113,8 @@ public struct TrainCommand: ParsableCommand {
             let recipe = try makeRecipe()
             let modelName = name ?? Self.stem(of: data) + (image == nil ? "-mlp" : "-cnn")
             let progress = EpochProgress(total: epochs, quiet: quiet, every: logEvery ?? max(1, epochs / 10))
-            let outcome = try table.train(recipe, name: modelName, onEpoch: { progress.report($0) })
+            let outcome = try table.train(recipe, name: modelName, onEpoch: { progress.report($0) },
+                                          onBatch: { progress.report($0) })
             progress.finish()
 
             let historyPath = Self.historyPath(for: out)
@@ -209,25 +210,47 @@ private final class EpochProgress: @unchecked Sendable {
 
     func report(_ epoch: TrainingHistory.Epoch) {
         guard !quiet else { return }
-        let elapsed = Date().timeIntervalSince(start)
-        let eta = elapsed / Double(epoch.epoch) * Double(total - epoch.epoch)
         var metrics = String(format: "loss %.4f", epoch.trainLoss)
         if let v = epoch.validationLoss { metrics += String(format: ", validation loss %.4f", v) }
         if let a = epoch.validationAccuracy ?? epoch.trainAccuracy { metrics += String(format: ", accuracy %.3f", a) }
+        lastMetrics = metrics
         if isTerminal {
-            guard epoch.epoch == total || Date().timeIntervalSince(lastDraw) > 0.1 else { return }
-            lastDraw = Date()
-            let width = 24, filled = width * epoch.epoch / max(total, 1)
-            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            let line = String(format: "\rtrain %@ epoch %d/%d  %@  ETA %.0fs ", bar, epoch.epoch, total, metrics, eta)
-            FileHandle.standardError.write(Data(line.utf8))
-            drewBar = true
+            draw(done: Double(epoch.epoch), epoch: epoch.epoch, force: epoch.epoch == total)
         } else if epoch.epoch % every == 0 || epoch.epoch == total {
+            let elapsed = Date().timeIntervalSince(start)
+            let eta = elapsed / Double(epoch.epoch) * Double(total - epoch.epoch)
             printError(String(format: "epoch %d/%d: %@ (%.1fs, ETA %.0fs)", epoch.epoch, total, metrics, elapsed, eta))
         }
     }
 
+    /// Moves the terminal bar within an epoch.
+    func report(_ batch: BatchProgress) {
+        guard !quiet, isTerminal else { return }
+        let done = Double(batch.epoch - 1) + Double(batch.batch) / Double(max(batch.batchCount, 1))
+        if lastMetrics.isEmpty { lastMetrics = String(format: "loss %.4f", batch.loss) }
+        draw(done: done, epoch: batch.epoch, force: false)
+    }
+
+    /// Ends the bar (redrawn at its final state) with a newline.
     func finish() {
-        if drewBar { FileHandle.standardError.write(Data("\n".utf8)) }
+        guard drewBar, let epoch = lastEpoch else { return }
+        draw(done: Double(epoch), epoch: epoch, force: true)
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
+    private var lastMetrics = ""
+    private var lastEpoch: Int?
+
+    private func draw(done: Double, epoch: Int, force: Bool) {
+        lastEpoch = epoch
+        guard force || Date().timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = Date()
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = done > 0 ? elapsed / done * (Double(total) - done) : 0
+        let width = 24, filled = min(width, Int(Double(width) * done / Double(max(total, 1))))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let line = String(format: "\rtrain %@ epoch %d/%d  %@  ETA %.0fs ", bar, epoch, total, lastMetrics, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+        drewBar = true
     }
 }

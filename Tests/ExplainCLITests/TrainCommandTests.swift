@@ -97,6 +97,23 @@ struct TrainCommandTests {
         #expect(run.stdout.contains("test accuracy: 1.0000"), "\(run.stdout)")
     }
 
+    @Test("numeric labels become output names in numeric order, and the example rows cover several classes")
+    func numericLabels() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        var text = "a,b,label\n"
+        for r in 0..<30 {
+            let c = [10, 9, 2][r % 3]
+            text += "\(Double(c) + Double(r % 5) * 0.1),\(Double(r % 7) * 0.01),\(c)\n"
+        }
+        let data = try write(text, "numbers.csv", in: dir)
+        let model = dir.appendingPathComponent("m.json").path, examples = dir.appendingPathComponent("e.csv").path
+        let run = try CLIRunner.run(["train", "--data", data, "--hidden", "4", "--epochs", "5", "--out", model,
+                                     "--explain-csv", examples, "--explain-rows", "3", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try ModelFile.load(path: model).model.outputNames == ["2", "9", "10"])
+        #expect(Set(try CSVTable(contentsOf: examples).stringColumn("label")) == ["2", "9", "10"])
+    }
+
     struct BadCase: Sendable, CustomTestStringConvertible {
         var name: String
         var csv: String

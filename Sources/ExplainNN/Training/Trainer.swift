@@ -16,8 +16,9 @@ public struct BatchProgress: Sendable, Equatable {
 /// Each epoch shuffles the training rows with a generator derived from the seed and the epoch, runs every minibatch
 /// forward in training mode (dropout active, its masks seeded per batch) through the model's own forward and pullback
 /// APIs — so the model's forward and backward hooks fire — and takes one optimizer step per batch. With validation
-/// data, each epoch ends with an inference pass over it; with `patience`, training stops once the validation loss has
-/// not improved for that many epochs, and the weights of the best epoch are restored.
+/// data, each epoch ends with an inference pass over it, and at the end the weights of the epoch with the lowest
+/// validation loss are restored; with `patience`, training also stops once the validation loss has not improved for
+/// that many epochs. Without validation data the last epoch's weights are kept.
 ///
 /// `fit` does not initialise the weights: build the model with `NetworkBuilder`, or call `initializeParameters(seed:)`.
 public struct Trainer {
