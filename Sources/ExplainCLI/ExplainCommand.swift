@@ -10,7 +10,7 @@ public struct ExplainCommand: ParsableCommand {
             Methods: gradient, saliency, gradient-x-input, integrated-gradients, smoothgrad, lime, kernelshap, \
             all, predict. Formats are documented in docs/formats.md; methods in docs/methods.md.
             """,
-        subcommands: [RunCommand.self, InspectCommand.self],
+        subcommands: [RunCommand.self, InspectCommand.self, TrainCommand.self],
         defaultSubcommand: RunCommand.self)
 
     public init() {}

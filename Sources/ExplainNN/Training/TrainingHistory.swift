@@ -19,10 +19,13 @@ public struct TrainingHistory: Codable, Sendable, Equatable {
         public var gradientNorm: Double?
         /// ‖update‖ / ‖weights‖ for the epoch's last step (nil for layers without parameters).
         public var updateRatio: Double?
+        /// The smallest and largest activation of the epoch (nil in histories written without them).
+        public var activationMin: Double?
+        public var activationMax: Double?
 
         public init(layer: String, activationMean: Double, activationStd: Double, activationPercentiles: [Double],
                     histogramEdges: [Double], histogramCounts: [Int], deadFraction: Double?, gradientNorm: Double?,
-                    updateRatio: Double?) {
+                    updateRatio: Double?, activationMin: Double? = nil, activationMax: Double? = nil) {
             self.layer = layer
             self.activationMean = activationMean
             self.activationStd = activationStd
@@ -32,6 +35,8 @@ public struct TrainingHistory: Codable, Sendable, Equatable {
             self.deadFraction = deadFraction
             self.gradientNorm = gradientNorm
             self.updateRatio = updateRatio
+            self.activationMin = activationMin
+            self.activationMax = activationMax
         }
 
         enum CodingKeys: String, CodingKey {
@@ -40,6 +45,7 @@ public struct TrainingHistory: Codable, Sendable, Equatable {
             case activationPercentiles = "activation_percentiles"
             case histogramEdges = "histogram_edges", histogramCounts = "histogram_counts"
             case deadFraction = "dead_fraction", gradientNorm = "gradient_norm", updateRatio = "update_ratio"
+            case activationMin = "activation_min", activationMax = "activation_max"
         }
     }
 

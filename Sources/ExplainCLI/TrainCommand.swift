@@ -1,0 +1,256 @@
+import ArgumentParser
+import ExplainKit
+import Foundation
+
+/// `explain train --data x.csv --label label --out m.json`: train a classifier and write a model file, its training
+/// history (`<stem>.history.json`) and, optionally, a CSV of held-out rows to explain.
+public struct TrainCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a classifier on a labelled CSV and write a model file with its training history.",
+        discussion: """
+            Builds standardize → dense/relu blocks → softmax for tabular data, or conv → relu → maxpool blocks \
+            before the dense layers when given --image. Prints the accuracy on a stratified held-out test split. \
+            The same data, flags and seed give the same files, byte for byte.
+            """)
+
+    @Option(help: "The training CSV: a header row, numeric feature columns and a label column.")
+    var data: String
+
+    @Option(help: "The label column; every other column is a feature.")
+    var label = "label"
+
+    @Option(help: "The model file to write. The history goes next to it as <stem>.history.json.")
+    var out: String
+
+    @Option(help: "Hidden dense layer widths, comma-separated (empty for none).")
+    var hidden = "32,32"
+
+    @Option(help: "Treat each row as an image of this shape, CxHxW in CHW order (e.g. 1x8x8), and build a CNN.")
+    var image: String?
+
+    @Option(help: "Output channels of the conv → relu → maxpool blocks (with --image).")
+    var channels = "8,16"
+
+    @Option(help: "The model's name (default: <data-stem>-mlp or -cnn).")
+    var name: String?
+
+    @Option(help: "The largest number of epochs.")
+    var epochs = 200
+
+    @Option(help: "Learning rate.")
+    var lr = 0.001
+
+    @Option(help: "adam, adamw, sgd (momentum 0.9) or nesterov.")
+    var optimizer = "adam"
+
+    @Option(help: "Learning-rate schedule: constant, cosine, or step:PERIOD:FACTOR.")
+    var schedule = "constant"
+
+    @Option(help: "Rows per minibatch.")
+    var batchSize = 32
+
+    @Option(help: "Stratified fraction of the rows held out for the test accuracy.")
+    var testFraction = 0.2
+
+    @Option(help: "Stratified fraction of the remaining rows used for validation and early stopping (0: none).")
+    var validationFraction = 0.1
+
+    @Option(help: "Stop after this many epochs without a lower validation loss and keep the best weights (0: never).")
+    var patience = 30
+
+    @Option(help: "Weight decay: L2 for sgd and adam, decoupled for adamw.")
+    var weightDecay = 0.0
+
+    @Option(help: "Dropout probability after each hidden dense layer.")
+    var dropout = 0.0
+
+    @Option(help: "Seed of every random choice: splits, weights, minibatches, dropout, background.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Also write held-out test rows, with their label, to this CSV (for `explain --input`).")
+    var explainCSV: String?
+
+    @Option(help: "How many held-out rows --explain-csv gets.")
+    var explainRows = 5
+
+    @Option(help: "Without a terminal, print a progress line every this many epochs (default: a tenth of --epochs).")
+    var logEvery: Int?
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    public init() {}
+
+    public func validate() throws {
+        func require(_ condition: Bool, _ message: String) throws {
+            if !condition { throw ValidationError(message) }
+        }
+        try require(epochs > 0, "--epochs must be positive, got \(epochs)")
+        try require(lr.isFinite && lr > 0, "--lr must be positive, got \(lr)")
+        try require(batchSize > 0, "--batch-size must be positive, got \(batchSize)")
+        try require(testFraction > 0 && testFraction < 1, "--test-fraction must be between 0 and 1, got \(testFraction)")
+        try require(validationFraction >= 0 && validationFraction < 1, "--validation-fraction must be in [0, 1), got \(validationFraction)")
+        try require(testFraction + validationFraction < 1, "--test-fraction plus --validation-fraction must be below 1")
+        try require(patience >= 0, "--patience must be 0 or more, got \(patience)")
+        try require(weightDecay.isFinite && weightDecay >= 0, "--weight-decay must be 0 or more, got \(weightDecay)")
+        try require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got \(dropout)")
+        try require(explainRows > 0, "--explain-rows must be positive, got \(explainRows)")
+        try require((logEvery ?? 1) > 0, "--log-every must be positive")
+        try require(OptimizerKind(name: optimizer) != nil, "--optimizer must be adam, adamw, sgd or nesterov, got \"\(optimizer)\"")
+        try require(LearningRateSchedule(name: schedule) != nil, "--schedule must be constant, cosine or step:PERIOD:FACTOR, got \"\(schedule)\"")
+        _ = try Self.sizes(hidden, option: "--hidden", allowsEmpty: true)
+        _ = try Self.sizes(channels, option: "--channels", allowsEmpty: false)
+        if let image {
+            let shape = try Self.sizes(image.replacingOccurrences(of: "x", with: ","), option: "--image", allowsEmpty: false)
+            try require(shape.count == 3, "--image must be CxHxW, like 1x8x8, got \"\(image)\"")
+        }
+    }
+
+    public func run() throws {
+        try reportingErrors {
+            let table = try TrainingData(path: data, labelColumn: label)
+            let recipe = try makeRecipe()
+            let modelName = name ?? Self.stem(of: data) + (image == nil ? "-mlp" : "-cnn")
+            let progress = EpochProgress(total: epochs, quiet: quiet, every: logEvery ?? max(1, epochs / 10))
+            let outcome = try table.train(recipe, name: modelName, onEpoch: { progress.report($0) },
+                                          onBatch: { progress.report($0) })
+            progress.finish()
+
+            let historyPath = Self.historyPath(for: out)
+            try outcome.file.save(to: out)
+            try AtomicFile.write(try Self.encode(outcome.history, at: historyPath), to: historyPath)
+            var written = [out, historyPath]
+            if let explainCSV {
+                let rows = table.exampleRows(from: outcome.testRows, count: explainRows)
+                try CSVTable.write(columns: table.featureNames, values: table.features.gathering(rows: rows),
+                                   textColumns: [(name: table.labelColumn, values: rows.map { table.labels[$0] })],
+                                   to: explainCSV)
+                written.append(explainCSV)
+            }
+            let history = outcome.history
+            print(String(format: "test accuracy: %.4f (%d held-out rows)", outcome.testAccuracy, outcome.testRows.count))
+            if let best = history.epochs.first(where: { $0.epoch == history.bestEpoch }), let loss = best.validationLoss {
+                print(String(format: "best epoch: %d of %d (validation loss %.4f)", history.bestEpoch, history.epochs.count, loss))
+            }
+            print("wrote " + written.joined(separator: ", "))
+        }
+    }
+
+    private func makeRecipe() throws(ExplainError) -> TrainingRecipe {
+        guard let optimizerKind = OptimizerKind(name: optimizer), let scheduleKind = LearningRateSchedule(name: schedule) else {
+            throw ExplainError(.invalidArgument, "unknown optimizer or schedule")
+        }
+        let training = TrainingConfiguration(
+            loss: .softmaxCrossEntropy, optimizer: optimizerKind, learningRate: lr, weightDecay: weightDecay,
+            schedule: scheduleKind, epochCount: epochs, batchSize: batchSize, patience: patience > 0 ? patience : nil,
+            seed: seed)
+        do {
+            return TrainingRecipe(
+                hiddenSizes: try Self.sizes(hidden, option: "--hidden", allowsEmpty: true),
+                imageShape: try image.map { try Self.sizes($0.replacingOccurrences(of: "x", with: ","), option: "--image", allowsEmpty: false) },
+                channels: try Self.sizes(channels, option: "--channels", allowsEmpty: false),
+                dropout: Float(dropout), testFraction: testFraction, validationFraction: validationFraction,
+                training: training, seed: seed)
+        } catch {
+            throw ExplainError(.invalidArgument, "\(error)")
+        }
+    }
+
+    /// Parses `16,16` into positive sizes.
+    static func sizes(_ text: String, option: String, allowsEmpty: Bool) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if parts == [""] && allowsEmpty { return [] }
+        let values = parts.compactMap { Int($0) }
+        guard values.count == parts.count, values.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("\(option) must be positive integers separated by commas, got \"\(text)\"")
+        }
+        return values
+    }
+
+    static func stem(of path: String) -> String {
+        let file = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return file.isEmpty ? "model" : file
+    }
+
+    /// `dir/model.json` → `dir/model.history.json`.
+    static func historyPath(for modelPath: String) -> String {
+        let url = URL(fileURLWithPath: modelPath)
+        let base = url.pathExtension == "json" ? String(modelPath.dropLast(5)) : modelPath
+        return base + ".history.json"
+    }
+
+    /// Sorted-key JSON with a final newline.
+    static func encode(_ history: TrainingHistory, at path: String) throws(ExplainError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            return Array(try encoder.encode(history)) + [UInt8(ascii: "\n")]
+        } catch {
+            throw ExplainError(.numerical, "cannot encode the training history: \(error)", at: path)
+        }
+    }
+}
+
+/// Training progress on stderr: a live bar with epoch, loss and ETA on a terminal; otherwise a line every few epochs.
+private final class EpochProgress: @unchecked Sendable {
+    private let total: Int
+    private let quiet: Bool
+    private let every: Int
+    private let isTerminal = isatty(STDERR_FILENO) == 1
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private var drewBar = false
+
+    init(total: Int, quiet: Bool, every: Int) {
+        self.total = total
+        self.quiet = quiet
+        self.every = every
+    }
+
+    func report(_ epoch: TrainingHistory.Epoch) {
+        guard !quiet else { return }
+        var metrics = String(format: "loss %.4f", epoch.trainLoss)
+        if let v = epoch.validationLoss { metrics += String(format: ", validation loss %.4f", v) }
+        if let a = epoch.validationAccuracy ?? epoch.trainAccuracy { metrics += String(format: ", accuracy %.3f", a) }
+        lastMetrics = metrics
+        if isTerminal {
+            draw(done: Double(epoch.epoch), epoch: epoch.epoch, force: epoch.epoch == total)
+        } else if epoch.epoch % every == 0 || epoch.epoch == total {
+            let elapsed = Date().timeIntervalSince(start)
+            let eta = elapsed / Double(epoch.epoch) * Double(total - epoch.epoch)
+            printError(String(format: "epoch %d/%d: %@ (%.1fs, ETA %.0fs)", epoch.epoch, total, metrics, elapsed, eta))
+        }
+    }
+
+    /// Moves the terminal bar within an epoch.
+    func report(_ batch: BatchProgress) {
+        guard !quiet, isTerminal else { return }
+        let done = Double(batch.epoch - 1) + Double(batch.batch) / Double(max(batch.batchCount, 1))
+        if lastMetrics.isEmpty { lastMetrics = String(format: "loss %.4f", batch.loss) }
+        draw(done: done, epoch: batch.epoch, force: false)
+    }
+
+    /// Ends the bar (redrawn at its final state) with a newline.
+    func finish() {
+        guard drewBar, let epoch = lastEpoch else { return }
+        draw(done: Double(epoch), epoch: epoch, force: true)
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
+    private var lastMetrics = ""
+    private var lastEpoch: Int?
+
+    private func draw(done: Double, epoch: Int, force: Bool) {
+        lastEpoch = epoch
+        guard force || Date().timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = Date()
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = done > 0 ? elapsed / done * (Double(total) - done) : 0
+        let width = 24, filled = min(width, Int(Double(width) * done / Double(max(total, 1))))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let line = String(format: "\rtrain %@ epoch %d/%d  %@  ETA %.0fs ", bar, epoch, total, lastMetrics, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+        drewBar = true
+    }
+}

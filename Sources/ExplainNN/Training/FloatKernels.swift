@@ -1,0 +1,54 @@
+/// Small vector kernels for the trainer's per-step loops, written with `SIMD8<Float>` because the compiler does not
+/// vectorise floating-point reductions or the optimizers' square roots and divisions on its own.
+///
+/// Every kernel does the same IEEE operations in the same order for a given length, so results are deterministic.
+enum FloatKernels {
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) static func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+
+    /// The minimum, maximum, sum and sum of squares of `x`; `isFinite` is false when any value is NaN or infinite.
+    ///
+    /// Sums run in Float lanes over blocks of 1,024 values and are carried between blocks in Double.
+    static func summary(_ x: UnsafeBufferPointer<Float>)
+        -> (min: Float, max: Float, sum: Double, sumOfSquares: Double, isFinite: Bool) {
+        guard let base = x.baseAddress, !x.isEmpty else { return (0, 0, 0, 0, true) }
+        var lo = SIMD8<Float>(repeating: .infinity), hi = SIMD8<Float>(repeating: -.infinity)
+        var sum = 0.0, squares = 0.0
+        var i = 0
+        let n = x.count
+        while i + 8 <= n {
+            let blockEnd = Swift.min(n - (n - i) % 8, i + 1024)
+            var s = SIMD8<Float>(), q = SIMD8<Float>()
+            while i < blockEnd {
+                let v = load(base + i)
+                lo = lo.replacing(with: v, where: v .< lo)
+                hi = hi.replacing(with: v, where: v .> hi)
+                s += v
+                q += v * v
+                i += 8
+            }
+            sum += Double(s.sum())
+            squares += Double(q.sum())
+        }
+        var low = lo.min(), high = hi.max()
+        while i < n {
+            let v = base[i]
+            low = Swift.min(low, v)
+            high = Swift.max(high, v)
+            sum += Double(v)
+            squares += Double(v) * Double(v)
+            i += 1
+        }
+        return (low, high, sum, squares, low.isFinite && high.isFinite && !sum.isNaN)
+    }
+
+    /// Σ x², accumulated in Double.
+    static func sumOfSquares(_ x: [Float]) -> Double {
+        x.withUnsafeBufferPointer { summary($0).sumOfSquares }
+    }
+}
