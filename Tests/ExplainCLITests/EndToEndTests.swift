@@ -33,7 +33,7 @@ struct EndToEndTests {
             #expect(result.explanations.map(\.row) == [0, 1])
             for e in result.explanations {
                 #expect(e.attributions.count == result.features.count)
-                #expect(e.attributions.allSatisfy(\.isFinite))
+                #expect(e.attributions.allSatisfy { $0.isFinite })
             }
         }
         let shap = try #require(results.first { $0.method == "kernelshap" })
