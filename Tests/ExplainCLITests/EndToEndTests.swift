@@ -13,10 +13,13 @@ struct EndToEndTests {
     }
 
     /// Runs `--method all` on rows 0–1 of a sample; KernelSHAP's background is summarised to keep debug runs short.
+    /// IG takes 600 steps: from the zero baseline the ReLU networks' paths cross many kinks, and with the default 50
+    /// Gauss–Legendre steps the gap reaches 5–14% of f(x) − f(x') on wine (the run flags it); 600 steps bring it
+    /// under 2%.
     static func runAll(_ name: String, extra: [String] = []) throws -> (CLIRunner.Outcome, URL) {
         let dir = try CLIRunner.temporaryDirectory()
         let args = ["--model", samplePath(name, "model.json"), "--input", samplePath(name, "explain.csv"),
-                    "--method", "all", "--rows", "0-1", "--background-size", "12",
+                    "--method", "all", "--rows", "0-1", "--background-size", "12", "--steps", "600",
                     "--json", dir.appendingPathComponent("out.json").path,
                     "--out", dir.appendingPathComponent("report.pdf").path] + extra
         return (try CLIRunner.run(args), dir)
@@ -46,7 +49,7 @@ struct EndToEndTests {
         for e in ig.explanations {
             let gap = try #require(e.diagnostics["completeness_gap"])
             let base = try #require(e.baseValue)
-            #expect(abs(gap) <= 0.05 * abs(e.prediction - base) + 1e-3, "IG gap \(gap) for f − f' = \(e.prediction - base)")
+            #expect(abs(gap) <= 0.02 * abs(e.prediction - base) + 1e-3, "IG gap \(gap) for f − f' = \(e.prediction - base)")
         }
         let lime = try #require(results.first { $0.method == "lime" })
         #expect(lime.explanations.allSatisfy { $0.fidelity != nil && $0.stdErrors != nil })
@@ -54,7 +57,7 @@ struct EndToEndTests {
         let pdf = try AtomicFile.read(dir.appendingPathComponent("report.pdf").path)
         #expect(pdf.starts(with: Array("%PDF".utf8)))
         let text = String(decoding: pdf, as: UTF8.self)
-        let pageCount = text.components(separatedBy: "/Type /Page\n").count - 1 + text.components(separatedBy: "/Type /Page>").count - 1
+        let pageCount = text.matches(of: /\/Type\s*\/Page\b/).count
         let reported = try #require(out.stderr.firstMatch(of: /report: .* \((\d+) pages\)/)).output.1
         #expect(pageCount == Int(reported))
         #expect(pageCount >= 1 + 7 + 2)
@@ -76,7 +79,7 @@ struct EndToEndTests {
         let json = dir.appendingPathComponent("layer.json").path
         let out = try CLIRunner.run([
             "--model", Self.samplePath("iris", "model.json"), "--input", Self.samplePath("iris", "explain.csv"),
-            "--method", "integrated-gradients", "--layer", "relu2", "--json", json,
+            "--method", "integrated-gradients", "--layer", "relu2", "--steps", "400", "--json", json,
             "--out", dir.appendingPathComponent("r.pdf").path, "--quiet"])
         #expect(out.status == 0, "\(out.stderr)")
         let doc = try JSONParser.parse(try AtomicFile.read(json), file: json)
@@ -87,7 +90,7 @@ struct EndToEndTests {
         for (c, e) in zip(conductance, ig) {
             let total = (c["scores"]?.arrayValue ?? []).compactMap(\.doubleValue).reduce(0, +)
             let prediction = try #require(e["prediction"]?.doubleValue), base = try #require(e["base_value"]?.doubleValue)
-            #expect(abs(total - (prediction - base)) < 0.02 * max(abs(prediction - base), 0.05))
+            #expect(abs(total - (prediction - base)) < 0.01 * abs(prediction - base) + 1e-4)
         }
     }
 }
