@@ -1,6 +1,7 @@
 import Foundation
 
-/// Progress on stderr: a live bar with rate and ETA on a terminal, one line per 10% otherwise, nothing when quiet.
+/// Progress on stderr: a live bar with rate and ETA on a terminal, one line per 10% otherwise (after the first
+/// second, so short jobs stay silent), nothing when quiet.
 /// stdout is never touched, so `--json -` stays clean.
 final class Progress: @unchecked Sendable {
     private let lock = NSLock()
@@ -36,8 +37,9 @@ final class Progress: @unchecked Sendable {
             FileHandle.standardError.write(Data(line.utf8))
             if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
         } else {
+            // Short jobs stay silent: a line per 10% only once the work has run for a second.
             let decile = 10 * done / total
-            guard decile > lastDecile else { return }
+            guard decile > lastDecile, elapsed >= 1 else { return }
             lastDecile = decile
             let line = String(format: "%@: %d/%d rows (%d%%), %.1f rows/s, ETA %.0fs\n", label, done, total, decile * 10, rate, eta)
             FileHandle.standardError.write(Data(line.utf8))
