@@ -79,9 +79,3 @@ func runModelFileBenchmark() -> Double? {
     }
 }
 
-/// The CPU time of the whole process (all threads), in seconds: a check on wall times taken on a busy machine.
-func processCPUSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-}

@@ -130,19 +130,19 @@ private struct KernelSHAPBenchmark {
         _ = try explainer.explain(explained[0], predictor: predictor, rng: &rng)
         var evaluations = 0
         let start = Date()
-        let cpuStart = Self.cpuSeconds()
+        let cpuStart = processCPUSeconds()
         for (i, x) in explained.enumerated() {
             var rowRNG = rng.derived(UInt64(i))
             evaluations += try explainer.explain(x, row: i, predictor: predictor, rng: &rowRNG).modelEvaluations
         }
         let seconds = Date().timeIntervalSince(start)
-        let cpu = Self.cpuSeconds() - cpuStart
+        let cpu = processCPUSeconds() - cpuStart
         // The model alone, on one chunk-sized batch.
         let batchRows = KernelSHAPExplainer.defaultChunkBudget / 30
         let batch = Tensor(shape: [batchRows, 30], scalars: (0..<(batchRows * 30)).map { backgroundRows[($0 / 30) % 100][$0 % 30] })
-        let modelStart = Self.cpuSeconds()
+        let modelStart = processCPUSeconds()
         for _ in 0..<5 { _ = try predictor.predict(batch) }
-        let modelSeconds = (Self.cpuSeconds() - modelStart) / 5
+        let modelSeconds = (processCPUSeconds() - modelStart) / 5
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print("kernelshap | breast-cancer MLP 30-64-64-2, 100 background rows, default budget (2M+2048), sampler \(KernelSHAPSampler.default)")
@@ -156,14 +156,6 @@ private struct KernelSHAPBenchmark {
         if let path = ProcessInfo.processInfo.environment["KERNELSHAP_BENCH_EXPORT"] {
             try export(to: path, background: backgroundRows, rows: Array(explained.prefix(8)))
         }
-    }
-
-    /// CPU seconds used by this process (all threads): robust to other processes sharing the machine.
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Writes the model, data, reference values and our budget sweep for compare.py.
@@ -180,12 +172,12 @@ private struct KernelSHAPBenchmark {
             for samples in [64, 100, 150, 200, 300, 400, 600, 800, 1200, 1600, 2108, 3200] {
                 let explainer = try KernelSHAPExplainer(background: bg, samples: samples, sampler: sampler)
                 var values = [[Double]]()
-                let start = Self.cpuSeconds()
+                let start = processCPUSeconds()
                 for (i, x) in rows.enumerated() {
                     var rng = SplitMix64(seed: 100 + UInt64(i))
                     values.append(try explainer.explain(x, predictor: predictor, rng: &rng).values[1])
                 }
-                let perRow = (Self.cpuSeconds() - start) / Double(rows.count)
+                let perRow = (processCPUSeconds() - start) / Double(rows.count)
                 sweep.append(["sampler": sampler.rawValue, "samples": samples, "seconds_per_row": perRow, "values": values])
             }
         }

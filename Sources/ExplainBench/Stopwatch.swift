@@ -29,3 +29,17 @@ enum Stopwatch {
 func report(_ name: String, _ value: String) {
     print(name.padding(toLength: 54, withPad: " ", startingAt: 0) + value)
 }
+
+/// The CPU time of the whole process (all threads), in seconds: a check on wall times taken on a busy machine.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// The CPU time of the calling thread, in seconds.
+func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}

@@ -58,8 +58,9 @@ struct ExplainJob {
         for method in command.method.expanded {
             results.append(try runMethod(method))
         }
+        let layers = try command.options.layer.map { layer throws(ExplainError) in try GradientRunner.layerAttributions(self, layer: layer) } ?? []
         let wallTime = Date().timeIntervalSince(started)
-        try writeOutputs(results, wallTime: wallTime)
+        try writeOutputs(results, layerAttributions: layers, wallTime: wallTime)
         if !command.quiet, command.json != "-" {
             print(SummaryTable.render(results, rowIndices: rowIndices, features: model.featureNames), terminator: "")
         }
@@ -69,6 +70,9 @@ struct ExplainJob {
         switch method {
         case .predict: return try PredictRunner.run(self)
         case .kernelshap: return try KernelSHAPRunner.run(self)
+        case .lime: return try LIMERunner.run(self)
+        case .gradient, .saliency, .gradientXInput, .integratedGradients, .smoothgrad:
+            return try GradientRunner.run(self, method: method)
         default:
             throw ExplainError(.unsupported, "method \(method.rawValue) is not available in this build", at: "--method")
         }
@@ -82,10 +86,14 @@ struct ExplainJob {
 
     /// Writes the report (PDF, PNGs) and the JSON. Everything is rendered before anything is written, and a
     /// failure removes the files this run already wrote, so no partial output is left behind.
-    func writeOutputs(_ results: [AttributionResult], wallTime: Double,
-                      layerAttribution: ReportInput.LayerAttribution? = nil) throws(ExplainError) {
+    func writeOutputs(_ results: [AttributionResult], layerAttributions: [LayerAttribution],
+                      wallTime: Double) throws(ExplainError) {
         let jsonBytes: [UInt8]? = try command.json.map { _ throws(ExplainError) in
-            results.count == 1 ? try AttributionJSON.encode(results[0]) : try AttributionJSON.encode(all: results)
+            try Self.encode(results, layerAttributions: layerAttributions)
+        }
+        let layerAttribution = layerAttributions.first { $0.method == LayerAttributor.Method.conductance.rawValue }.map {
+            ReportInput.LayerAttribution(layer: $0.layer, method: $0.method,
+                                         scores: Dictionary(uniqueKeysWithValues: $0.rows.map { ($0.row, $0.scores) }))
         }
         var written: [String] = []
         do throws(ExplainError) {
@@ -93,8 +101,9 @@ struct ExplainJob {
                 let input = try ReportBuilder.input(self, results: results, layerAttribution: layerAttribution, wallTime: wallTime)
                 let pdf = command.out ?? defaultReportPath
                 try Self.createParentDirectory(of: pdf)
+                let pageCount: Int
                 do {
-                    _ = try ReportWriter.writePDF(input, to: pdf, maxPages: command.maxPages)
+                    pageCount = try ReportWriter.writePDF(input, to: pdf, maxPages: command.maxPages)
                 } catch let e as ExplainError { throw e } catch { throw ExplainError(.io, "\(error)", at: pdf) }
                 written.append(pdf)
                 if let dir = command.png {
@@ -102,7 +111,7 @@ struct ExplainJob {
                         written += try ReportWriter.writePNGs(input, directory: dir, maxPages: command.maxPages)
                     } catch let e as ExplainError { throw e } catch { throw ExplainError(.io, "\(error)", at: dir) }
                 }
-                if !command.quiet { printError("report: \(pdf)") }
+                if !command.quiet { printError("report: \(pdf) (\(pageCount) pages)") }
             }
             if let json = command.json, let jsonBytes {
                 if json == "-" {
@@ -115,6 +124,23 @@ struct ExplainJob {
             for path in written { unlink(path) }
             throw error
         }
+    }
+
+    /// The attribution JSON: one document, or a `results` document for several methods, plus
+    /// `layer_attributions` when `--layer` was given.
+    static func encode(_ results: [AttributionResult], layerAttributions: [LayerAttribution]) throws(ExplainError) -> [UInt8] {
+        var document = results.count == 1 ? AttributionJSON.document(results[0]) : AttributionJSON.document(all: results)
+        if !layerAttributions.isEmpty, case .object(var pairs) = document {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let layers: JSONValue
+            do { layers = try JSONParser.parse(Array(try encoder.encode(layerAttributions)), file: "layer_attributions") } catch let e as ExplainError {
+                throw e
+            } catch { throw ExplainError(.numerical, "cannot encode layer attributions: \(error)") }
+            pairs.append(("layer_attributions", layers))
+            document = .object(pairs)
+        }
+        return try JSONWriter.serialize(document, style: .pretty)
     }
 
     /// Creates the folder an output goes into (`reports/` by default).

@@ -6,23 +6,15 @@ import Foundation
 enum ReportBuilder {
     static func input(_ job: ExplainJob, results: [AttributionResult], layerAttribution: ReportInput.LayerAttribution?,
                       wallTime: Double) throws(ExplainError) -> ReportInput {
-        let model = job.model
-        let architecture = zip(model.layers, model.layerShapes).map { layer, shape in
-            ReportInput.LayerSummary(name: layer.name, type: layer.type, outputShape: shape, parameterCount: layer.parameterCount)
-        }
-        var rows = [[Float]](repeating: [], count: (job.rowIndices.max() ?? -1) + 1)
-        for (i, r) in job.rowIndices.enumerated() { rows[r] = job.inputs.row(i) }
-        let evaluations = results.reduce(0.0) { total, result in
-            total + result.explanations.reduce(0.0) { $0 + ($1.diagnostics["model_evaluations"] ?? 0) }
-        }
-        let formatter = ISO8601DateFormatter()
-        return ReportInput(
-            title: "Why did \(model.name) predict this?", modelName: model.name, architecture: architecture,
-            inputFile: job.command.input, featureNames: model.featureNames, outputNames: model.outputNames,
-            inputShape: model.inputShape, rows: rows, results: results,
-            activations: try activations(job), layerAttribution: layerAttribution,
-            history: history(nextTo: job.command.model), seed: job.command.seed, date: formatter.string(from: Date()),
-            wallTime: wallTime, modelEvaluations: Int(evaluations))
+        var rows = Tensor(shape: [(job.rowIndices.max() ?? -1) + 1, job.model.inputWidth], repeating: 0)
+        let width = job.model.inputWidth
+        for (i, r) in job.rowIndices.enumerated() { rows.scalars.replaceSubrange((r * width)..<((r + 1) * width), with: job.inputs.row(i)) }
+        var input = ReportInput(model: job.model, inputFile: job.command.input, rows: rows, results: results,
+                                seed: job.command.seed, wallTime: wallTime)
+        input.activations = try activations(job)
+        input.layerAttribution = layerAttribution
+        input.history = history(nextTo: job.command.model)
+        return input
     }
 
     /// The hidden layers worth plotting: every layer but the input scaling, reshapes and the output layer.

@@ -59,6 +59,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        InterruptHandler.install()
         try reportingErrors {
             let job = try ExplainJob(command: self)
             try job.run()

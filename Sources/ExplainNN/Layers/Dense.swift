@@ -37,12 +37,13 @@ public struct Dense: Layer {
 
     public func callAsFunction(_ input: Tensor, mode: Mode) -> (output: Tensor, pullback: Pullback) {
         let n = input.batchSize, k = inputCount, m = outputCount
-        var out = [Float](repeating: 0, count: n * m)
-        // Broadcast the bias, then Y += X · Wᵀ.
-        bias.scalars.withUnsafeBufferPointer { b in
-            out.withUnsafeMutableBufferPointer { o in
-                for r in 0..<n { for j in 0..<m { o[r * m + j] = b[j] } }
+        // Broadcast the bias (one row copy each, not a scalar loop), then Y += X · Wᵀ.
+        var out = [Float](unsafeUninitializedCapacity: n * m) { o, initialized in
+            bias.scalars.withUnsafeBufferPointer { b in
+                guard let source = b.baseAddress, let base = o.baseAddress else { return }
+                for r in 0..<n { (base + r * m).initialize(from: source, count: m) }
             }
+            initialized = n * m
         }
         input.scalars.withUnsafeBufferPointer { x in
             weight.scalars.withUnsafeBufferPointer { w in

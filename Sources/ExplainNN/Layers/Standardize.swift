@@ -39,7 +39,9 @@ public struct Standardize: Layer {
         return (Tensor(shape: input.shape, scalars: out), { dy in
             var dx = dy.scalars
             dx.withUnsafeMutableBufferPointer { d in
-                for r in 0..<(d.count / max(w, 1)) { for j in 0..<w { d[r * w + j] /= std[j] } }
+                std.withUnsafeBufferPointer { s in
+                    for r in 0..<(d.count / max(w, 1)) { for j in 0..<w { d[r * w + j] /= s[j] } }
+                }
             }
             return (Tensor(shape: dy.shape, scalars: dx), [])
         })

@@ -1,0 +1,68 @@
+import ExplainNN
+import ExplainTensor
+
+/// Validation and bookkeeping shared by the gradient explainers.
+enum GradientSupport {
+    /// Checks that `rows` is a batch of finite rows of the predictor's width.
+    static func validate(_ rows: Tensor, width: Int) throws(ExplainError) {
+        guard rows.shape.count >= 1, rows.sampleCount == width || rows.batchSize == 0 else {
+            throw ExplainError(.invalidInput, "rows have \(rows.sampleCount) values, the model expects \(width)")
+        }
+        if let bad = rows.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw ExplainError(.invalidInput, "row \(bad / Swift.max(width, 1)) has a non-finite value at feature \(bad % Swift.max(width, 1))")
+        }
+    }
+
+    /// The rows as a flat `[N, width]` batch.
+    static func flat(_ rows: Tensor) -> Tensor {
+        rows.reshaped([rows.batchSize, rows.sampleCount])
+    }
+
+    /// The target index of every row, from its outputs.
+    static func targets(_ target: Target, outputs: Tensor, outputCount: Int) throws(ExplainError) -> [Int] {
+        if case .index(let i) = target, !(0..<outputCount).contains(i) {
+            throw ExplainError(.invalidArgument, "target \(i) is out of range 0..<\(outputCount)", at: "target")
+        }
+        return (0..<outputs.batchSize).map { target.resolve(outputs: outputs.row($0)) }
+    }
+
+    /// The outputs, the target gradients and the targets of a batch. For a `Model` and `.predicted` this is one
+    /// forward and one backward pass (the targets come from the same forward pass).
+    static func outputsAndGradients<P: DifferentiablePredictor>(
+        _ predictor: P, _ batch: Tensor, target: Target
+    ) throws -> (outputs: Tensor, gradient: Tensor, targets: [Int]) {
+        let n = batch.batchSize, k = predictor.outputCount
+        if case .index = target {
+            let targets = try targets(target, outputs: Tensor(shape: [n, 0]), outputCount: k)
+            let (outputs, gradient) = try predictor.gradient(batch, targets: targets)
+            return (outputs, gradient, targets)
+        }
+        if let model = predictor as? Model, batch.sampleCount == model.inputWidth {
+            let (outputs, pullback) = model.forwardWithPullback(batch)
+            let targets = try targets(target, outputs: outputs, outputCount: k)
+            var seed = Tensor(shape: outputs.shape, repeating: 0)
+            for (r, t) in targets.enumerated() { seed.scalars[r * k + t] = 1 }
+            let g = pullback(seed).input
+            return (outputs, g.reshaped([n, g.sampleCount]), targets)
+        }
+        let targets = try targets(target, outputs: try predictor.predict(batch), outputCount: k)
+        let (outputs, gradient) = try predictor.gradient(batch, targets: targets)
+        return (outputs, gradient, targets)
+    }
+
+    /// The number of each row: `rowIndices`, or 0..<count.
+    /// - Throws: `ExplainError(.invalidArgument)` when `rowIndices` has the wrong length.
+    static func rowNumbers(_ rowIndices: [Int]?, count: Int) throws(ExplainError) -> [Int] {
+        guard let rowIndices else { return Array(0..<count) }
+        guard rowIndices.count == count else {
+            throw ExplainError(.invalidArgument, "\(rowIndices.count) row indices for \(count) rows", at: "rows")
+        }
+        return rowIndices
+    }
+
+    /// The name of output `index`: the model's output name, or `output<index>` for other predictors.
+    static func outputName(_ predictor: some DifferentiablePredictor, _ index: Int) -> String {
+        if let model = predictor as? Model, model.outputNames.indices.contains(index) { return model.outputNames[index] }
+        return "output\(index)"
+    }
+}

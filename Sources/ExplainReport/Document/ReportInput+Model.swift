@@ -1,0 +1,23 @@
+import ExplainMethods
+import ExplainNN
+import ExplainTensor
+import Foundation
+
+extension ReportInput {
+    /// A report on `results` for `model`, where `rows` holds the input rows indexed by `Explanation.row`.
+    ///
+    /// The architecture comes from the model; the date is now; activations and training history are left out
+    /// (the CLI adds them from hooks and the model's history file).
+    public init(model: Model, inputFile: String, rows: Tensor, results: [AttributionResult], seed: UInt64 = 0,
+                wallTime: Double = 0) {
+        let architecture = zip(model.layers, model.layerShapes).map { layer, shape in
+            LayerSummary(name: layer.name, type: layer.type, outputShape: shape, parameterCount: layer.parameterCount)
+        }
+        let evaluations = results.flatMap(\.explanations).reduce(0.0) { $0 + ($1.diagnostics["model_evaluations"] ?? 0) }
+        self.init(title: "Why did \(model.name) predict this?", modelName: model.name, architecture: architecture,
+                  inputFile: inputFile, featureNames: model.featureNames, outputNames: model.outputNames,
+                  inputShape: model.inputShape, rows: rows.rows, results: results, seed: seed,
+                  date: ISO8601DateFormatter().string(from: Date()), wallTime: wallTime,
+                  modelEvaluations: Int(evaluations))
+    }
+}

@@ -1,0 +1,96 @@
+import ExplainKit
+import Foundation
+import Testing
+import TestSupport
+
+/// The built `explain` binary on every bundled sample with `--method all`.
+@Suite("explain end to end on the bundled samples")
+struct EndToEndTests {
+    static let samples = ["iris", "wine", "breast_cancer", "digits"]
+
+    static func samplePath(_ name: String, _ file: String) -> String {
+        CLIRunner.packageRoot.appendingPathComponent("samples/\(name)/\(file)").path
+    }
+
+    /// Runs `--method all` on rows 0–1 of a sample; KernelSHAP's background is summarised to keep debug runs short.
+    /// IG takes 600 steps: from the zero baseline the ReLU networks' paths cross many kinks, and with the default 50
+    /// Gauss–Legendre steps the gap reaches 5–14% of f(x) − f(x') on wine (the run flags it); 600 steps bring it
+    /// under 2%.
+    static func runAll(_ name: String, extra: [String] = []) throws -> (CLIRunner.Outcome, URL) {
+        let dir = try CLIRunner.temporaryDirectory()
+        let args = ["--model", samplePath(name, "model.json"), "--input", samplePath(name, "explain.csv"),
+                    "--method", "all", "--rows", "0-1", "--background-size", "12", "--steps", "600",
+                    "--json", dir.appendingPathComponent("out.json").path,
+                    "--out", dir.appendingPathComponent("report.pdf").path] + extra
+        return (try CLIRunner.run(args), dir)
+    }
+
+    @Test("--method all: exit 0, JSON parses, KernelSHAP efficiency, small IG gaps, PDF with the expected pages",
+          arguments: samples)
+    func allMethods(name: String) throws {
+        let (out, dir) = try Self.runAll(name)
+        #expect(out.status == 0, "\(out.stderr)")
+        let results = try AttributionJSON.decode(try AtomicFile.read(dir.appendingPathComponent("out.json").path), file: "out.json")
+        #expect(results.map(\.method) == ["kernelshap", "lime", "integrated-gradients", "smoothgrad", "gradient-x-input", "gradient", "saliency"])
+        for result in results {
+            #expect(result.explanations.map(\.row) == [0, 1])
+            for e in result.explanations {
+                #expect(e.attributions.count == result.features.count)
+                #expect(e.attributions.allSatisfy { $0.isFinite })
+            }
+        }
+        let shap = try #require(results.first { $0.method == "kernelshap" })
+        for e in shap.explanations {
+            let base = try #require(e.baseValue)
+            let total = e.attributions.reduce(0, +)
+            #expect(abs(total - (e.prediction - base)) < 1e-5, "efficiency: Σφ = \(total), f − E f = \(e.prediction - base)")
+        }
+        let ig = try #require(results.first { $0.method == "integrated-gradients" })
+        for e in ig.explanations {
+            let gap = try #require(e.diagnostics["completeness_gap"])
+            let base = try #require(e.baseValue)
+            #expect(abs(gap) <= 0.02 * abs(e.prediction - base) + 1e-3, "IG gap \(gap) for f − f' = \(e.prediction - base)")
+        }
+        let lime = try #require(results.first { $0.method == "lime" })
+        #expect(lime.explanations.allSatisfy { $0.fidelity != nil && $0.stdErrors != nil })
+        // The PDF has the pages the run reported: title, one summary per method, one page per row, and more.
+        let pdf = try AtomicFile.read(dir.appendingPathComponent("report.pdf").path)
+        #expect(pdf.starts(with: Array("%PDF".utf8)))
+        let text = String(decoding: pdf, as: UTF8.self)
+        let pageCount = text.matches(of: /\/Type\s*\/Page\b/).count
+        let reported = try #require(out.stderr.firstMatch(of: /report: .* \((\d+) pages\)/)).output.1
+        #expect(pageCount == Int(reported))
+        #expect(pageCount >= 1 + 7 + 2)
+    }
+
+    @Test("--threads 1 and --threads 2 give identical JSON")
+    func threadsDoNotChangeResults() throws {
+        let (one, dir1) = try Self.runAll("breast_cancer", extra: ["--threads", "1", "--quiet"])
+        let (two, dir2) = try Self.runAll("breast_cancer", extra: ["--threads", "2", "--quiet"])
+        #expect(one.status == 0 && two.status == 0)
+        let a = try AtomicFile.read(dir1.appendingPathComponent("out.json").path)
+        let b = try AtomicFile.read(dir2.appendingPathComponent("out.json").path)
+        #expect(a == b)
+    }
+
+    @Test("--layer adds activation, gradient × activation and conductance; conductance sums to the IG total")
+    func layerAttribution() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let json = dir.appendingPathComponent("layer.json").path
+        let out = try CLIRunner.run([
+            "--model", Self.samplePath("iris", "model.json"), "--input", Self.samplePath("iris", "explain.csv"),
+            "--method", "integrated-gradients", "--layer", "relu2", "--steps", "400", "--json", json,
+            "--out", dir.appendingPathComponent("r.pdf").path, "--quiet"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let doc = try JSONParser.parse(try AtomicFile.read(json), file: json)
+        let layers = try #require(doc["layer_attributions"]?.arrayValue)
+        #expect(layers.compactMap { $0["method"]?.stringValue } == ["activation", "gradient-x-activation", "conductance"])
+        let conductance = try #require(layers.last?["rows"]?.arrayValue)
+        let ig = try #require(doc["explanations"]?.arrayValue)
+        for (c, e) in zip(conductance, ig) {
+            let total = (c["scores"]?.arrayValue ?? []).compactMap(\.doubleValue).reduce(0, +)
+            let prediction = try #require(e["prediction"]?.doubleValue), base = try #require(e["base_value"]?.doubleValue)
+            #expect(abs(total - (prediction - base)) < 0.01 * abs(prediction - base) + 1e-4)
+        }
+    }
+}
