@@ -69,7 +69,8 @@ public struct Adam: Optimizer {
                                     let vi = b2 * FloatKernels.load(vp + i) + (1 - b2) * d * d
                                     FloatKernels.store(mi, mp + i)
                                     FloatKernels.store(vi, vp + i)
-                                    FloatKernels.store(weight * shrink - stepSize * mi / (vi.squareRoot() / correction2Root + eps), wp + i)
+                                    FloatKernels.store(weight * shrink - stepSize * mi / (FloatKernels.squareRoot(vi) / correction2Root + eps),
+                                                      wp + i)
                                     i += 8
                                 }
                                 while i < count {

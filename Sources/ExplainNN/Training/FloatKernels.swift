@@ -1,8 +1,22 @@
+#if arch(x86_64) && canImport(_Builtin_intrinsics)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Small vector kernels for the trainer's per-step loops, written with `SIMD8<Float>` because the compiler does not
 /// vectorise floating-point reductions or the optimizers' square roots and divisions on its own.
 ///
 /// Every kernel does the same IEEE operations in the same order for a given length, so results are deterministic.
 enum FloatKernels {
+    /// Lane-wise square root. On x86-64 it is `sqrtps`: `Float.squareRoot()` keeps a libm fallback for errno, so
+    /// `SIMD8.squareRoot()` runs one lane at a time. Both are correctly rounded, so the results are identical.
+    @inline(__always) static func squareRoot(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        #if arch(x86_64) && canImport(_Builtin_intrinsics)
+        return SIMD8(lowHalf: _mm_sqrt_ps(v.lowHalf), highHalf: _mm_sqrt_ps(v.highHalf))
+        #else
+        return v.squareRoot()
+        #endif
+    }
+
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
     }
