@@ -11,4 +11,7 @@ if wants("io") {
     runCSVBenchmark()
     runModelFileBenchmark()
 }
+if wants("training") { runTrainingBenchmark() }
+if wants("gradient") { runGradientBenchmark() }
+if wants("lime") { runLIMEBenchmark() }
 if wants("kernelshap") { runKernelSHAPBenchmark() }

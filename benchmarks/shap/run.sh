@@ -12,5 +12,5 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import shap" 2>/dev/n
 fi
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 (cd "$root" && swift build -c release --product explain-bench)
-KERNELSHAP_BENCH_EXPORT="$out/bench.json" "$root/.build/release/explain-bench"
+KERNELSHAP_BENCH_EXPORT="$out/bench.json" "$root/.build/release/explain-bench" kernelshap
 "$venv/bin/python" "$root/benchmarks/shap/compare.py" "$out/bench.json"
