@@ -14,4 +14,16 @@ public struct ExplainCommand: ParsableCommand {
         defaultSubcommand: RunCommand.self)
 
     public init() {}
+
+    /// Runs the command line. `explain --help` (and `-h`, `help`) prints the root's help followed by the default
+    /// command's, so every flag of `explain --model … --input …` is documented there with its default.
+    public static func runMain(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+        if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
+            print(helpMessage())
+            print("\nFLAGS OF `explain --model <model> --input <input>` (the default `run` subcommand):")
+            print(helpMessage(for: RunCommand.self).components(separatedBy: "OPTIONS:").dropFirst().joined(separator: "OPTIONS:"))
+            return
+        }
+        main(arguments)
+    }
 }

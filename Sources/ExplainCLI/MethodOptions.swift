@@ -32,7 +32,7 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "KernelSHAP: keep sampling until max SE <= t·(max φ − min φ) or the budget runs out.")
     var tolerance: Double?
 
-    @Option(help: "KernelSHAP: coalition sampler, kernel or leverage.")
+    @Option(help: "KernelSHAP: coalition sampler, kernel or leverage (default leverage).")
     var sampler: String?
 
     @Option(help: "KernelSHAP: identity or logit (default identity).")

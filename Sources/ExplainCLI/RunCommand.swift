@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The input CSV: a header row naming the model's features, one row per instance.")
     var input: String
 
-    @Option(help: "gradient, saliency, gradient-x-input, integrated-gradients, smoothgrad, lime, kernelshap, all or predict.")
+    @Option(help: "The explanation method.")
     var method: MethodName = .all
 
     @Option(help: "The output to explain, by name or 0-based index (default: the predicted class).")

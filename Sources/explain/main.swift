@@ -1,3 +1,3 @@
 import ExplainCLI
 
-ExplainCommand.main()
+ExplainCommand.runMain()

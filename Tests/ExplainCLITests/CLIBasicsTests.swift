@@ -35,6 +35,19 @@ struct CLIBasicsTests {
         #expect(out.stdout.contains("total parameters: \(total)"))
     }
 
+    @Test("explain --help documents every flag of the main command, with defaults")
+    func help() throws {
+        let out = try CLIRunner.run(["--help"])
+        #expect(out.status == 0)
+        for flag in ["--model", "--input", "--method", "--target", "--rows", "--background", "--background-size",
+                     "--samples", "--steps", "--baseline", "--seed", "--layer", "--out", "--png", "--json", "--threads",
+                     "--quiet", "--rule", "--noise", "--variant", "--tolerance", "--sampler", "--link", "--kernel-width",
+                     "--discretizer", "--feature-selection", "--num-features", "inspect", "train"] {
+            #expect(out.stdout.contains(flag), "\(flag) missing from explain --help")
+        }
+        #expect(out.stdout.contains("default: all"))
+    }
+
     struct BadCase: Sendable, CustomTestStringConvertible {
         var name: String
         var override: [String]
