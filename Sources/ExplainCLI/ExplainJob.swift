@@ -100,7 +100,6 @@ struct ExplainJob {
             if command.method != .predict {
                 let input = try ReportBuilder.input(self, results: results, layerAttribution: layerAttribution, wallTime: wallTime)
                 let pdf = command.out ?? defaultReportPath
-                try Self.createParentDirectory(of: pdf)
                 let pageCount: Int
                 do {
                     pageCount = try ReportWriter.writePDF(input, to: pdf, maxPages: command.maxPages)
@@ -141,14 +140,6 @@ struct ExplainJob {
             document = .object(pairs)
         }
         return try JSONWriter.serialize(document, style: .pretty)
-    }
-
-    /// Creates the folder an output goes into (`reports/` by default).
-    static func createParentDirectory(of path: String) throws(ExplainError) {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw ExplainError(.io, "cannot create directory \(directory): \(error.localizedDescription)", at: path)
-        }
     }
 
     /// The row's random stream: derived from (seed, row), independent of threads and batching.

@@ -69,12 +69,13 @@ struct ReportWriterTests {
         #expect(CairoCanvas.pixelSize(of: .a4Landscape, dpi: 144) == (1684, 1191))
     }
 
-    @Test("failed writes leave no partial file: missing directory, a directory as path, a file as PNG directory")
+    @Test("failed writes leave no partial file: a file as parent directory, a directory as path, a file as PNG directory")
     func failedWrites() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = ReportFixtures.digits()
-        #expect { try ReportWriter.writePDF(input, to: dir + "/missing/report.pdf") } throws: {
+        FileManager.default.createFile(atPath: dir + "/file", contents: Data("keep".utf8))
+        #expect { try ReportWriter.writePDF(input, to: dir + "/file/sub/report.pdf") } throws: {
             ($0 as? ExplainError)?.code == .io
         }
         try FileManager.default.createDirectory(atPath: dir + "/taken.pdf", withIntermediateDirectories: false)
@@ -82,10 +83,18 @@ struct ReportWriterTests {
             ($0 as? ExplainError)?.code == .io
         }
         #expect(contents(dir + "/taken.pdf").isEmpty)
-        FileManager.default.createFile(atPath: dir + "/file", contents: Data("keep".utf8))
         #expect(throws: ExplainError.self) { try ReportWriter.writePNGs(input, directory: dir + "/file", dpi: 30) }
         #expect(contents(dir) == ["file", "taken.pdf"])
         #expect(try String(contentsOfFile: dir + "/file", encoding: .utf8) == "keep")
+    }
+
+    @Test("missing parent directories of a PDF are created")
+    func createsParents() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let pages = try ReportWriter.writePDF(ReportFixtures.digits(), to: dir + "/a/b/report.pdf")
+        #expect(pages > 0)
+        #expect(FileManager.default.fileExists(atPath: dir + "/a/b/report.pdf"))
     }
 
     @Test("an invalid report leaves an existing file untouched")

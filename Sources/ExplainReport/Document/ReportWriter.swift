@@ -11,7 +11,7 @@ public enum ReportWriter {
     ///
     /// - Parameters:
     ///   - input: The report's data; validated first.
-    ///   - path: The PDF file to create or replace.
+    ///   - path: The PDF file to create or replace; missing parent directories are created.
     ///   - maxPages: The most per-row pages to include (nil: every row).
     /// - Throws: `ExplainError(.invalidArgument)` for inconsistent input, `ExplainError(.io)` when the file cannot
     ///   be written.
@@ -38,6 +38,10 @@ public enum ReportWriter {
 
     /// Renders finished pages into a PDF at `path`.
     static func writePDF(pages: [Page], to path: String) throws -> Int {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw ExplainError(.io, "cannot create directory \(directory): \(error.localizedDescription)", at: path)
+        }
         let file = try AtomicFileWriter(path: path)
         do {
             let canvas = try CairoCanvas(pdfInto: file)
