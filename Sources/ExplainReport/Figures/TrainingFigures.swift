@@ -20,26 +20,24 @@ public struct TrainingFigures: Sendable {
 
     /// Train and validation loss per epoch.
     public func lossPlot() -> LinePlot {
-        var plot = LinePlot(title: "Loss", xTitle: Labels.epochAxis, yTitle: Labels.lossAxis, series: [
-            .init(name: Labels.trainSeries, points: history.epochs.map { Point(Double($0.epoch), $0.trainLoss) },
-                  color: Palette.train),
-            .init(name: Labels.validationSeries,
-                  points: history.epochs.compactMap { e in e.validationLoss.map { Point(Double(e.epoch), $0) } },
-                  color: Palette.validation, dash: [4, 2]),
-        ].filter { !$0.points.isEmpty })
-        plot.marker = bestMarker
-        return plot
+        trainValidationPlot(title: "Loss", yTitle: Labels.lossAxis, train: { $0.trainLoss }, validation: \.validationLoss)
     }
 
     /// Train and validation accuracy per epoch.
     public func accuracyPlot() -> LinePlot {
-        var plot = LinePlot(title: "Accuracy", xTitle: Labels.epochAxis, yTitle: Labels.accuracyAxis, series: [
-            .init(name: Labels.trainSeries,
-                  points: history.epochs.compactMap { e in e.trainAccuracy.map { Point(Double(e.epoch), $0) } },
-                  color: Palette.train),
-            .init(name: Labels.validationSeries,
-                  points: history.epochs.compactMap { e in e.validationAccuracy.map { Point(Double(e.epoch), $0) } },
-                  color: Palette.validation, dash: [4, 2]),
+        trainValidationPlot(title: "Accuracy", yTitle: Labels.accuracyAxis, train: \.trainAccuracy,
+                            validation: \.validationAccuracy)
+    }
+
+    /// A train series and a dashed validation series over epochs, with the kept epoch marked.
+    private func trainValidationPlot(title: String, yTitle: String, train: (TrainingHistory.Epoch) -> Double?,
+                                     validation: (TrainingHistory.Epoch) -> Double?) -> LinePlot {
+        func points(_ value: (TrainingHistory.Epoch) -> Double?) -> [Point] {
+            history.epochs.compactMap { e in value(e).map { Point(Double(e.epoch), $0) } }
+        }
+        var plot = LinePlot(title: title, xTitle: Labels.epochAxis, yTitle: yTitle, series: [
+            .init(name: Labels.trainSeries, points: points(train), color: Palette.train),
+            .init(name: Labels.validationSeries, points: points(validation), color: Palette.validation, dash: [4, 2]),
         ].filter { !$0.points.isEmpty })
         plot.marker = bestMarker
         return plot
