@@ -91,9 +91,12 @@ struct ExplainJob {
         let jsonBytes: [UInt8]? = try command.json.map { _ throws(ExplainError) in
             try Self.encode(results, layerAttributions: layerAttributions)
         }
-        let layerAttribution = layerAttributions.first { $0.method == LayerAttributor.Method.conductance.rawValue }.map {
-            ReportInput.LayerAttribution(layer: $0.layer, method: $0.method,
-                                         scores: Dictionary(uniqueKeysWithValues: $0.rows.map { ($0.row, $0.scores) }))
+        // The report plots conductance: per unit for dense layers, per channel (summed over positions) for conv layers.
+        let layerAttribution = layerAttributions.first { $0.method == LayerAttributor.Method.conductance.rawValue }.map { a in
+            let perChannel = a.rows.allSatisfy { $0.channelSums != nil }
+            return ReportInput.LayerAttribution(
+                layer: a.layer, method: perChannel ? "\(a.method), summed per channel" : a.method,
+                scores: Dictionary(uniqueKeysWithValues: a.rows.map { ($0.row, perChannel ? $0.channelSums ?? [] : $0.scores) }))
         }
         var written: [String] = []
         do throws(ExplainError) {
