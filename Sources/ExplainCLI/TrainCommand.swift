@@ -3,7 +3,7 @@ import ExplainKit
 import Foundation
 
 /// `explain train --data x.csv --label label --out m.json`: train a classifier and write a model file, its training
-/// history (`<stem>.history.json`) and, optionally, a CSV of held-out rows to explain.
+/// history (`<stem>.history.json`), a training report (`<stem>.training.pdf`) and, optionally, a CSV of held-out rows to explain.
 public struct TrainCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "train",
@@ -120,7 +120,14 @@ public struct TrainCommand: ParsableCommand {
             let historyPath = Self.historyPath(for: out)
             try outcome.file.save(to: out)
             try AtomicFile.write(try Self.encode(outcome.history, at: historyPath), to: historyPath)
-            var written = [out, historyPath]
+            let reportPath = Self.reportPath(for: out)
+            let report = TrainingReport(title: "Training report: \(modelName)", modelName: modelName,
+                                        architecture: ReportInput.LayerSummary.summaries(of: outcome.file.model),
+                                        history: outcome.history, date: ISO8601DateFormatter().string(from: Date()))
+            do { _ = try report.writePDF(to: reportPath) } catch let e as ExplainError { throw e } catch {
+                throw ExplainError(.io, "\(error)", at: reportPath)
+            }
+            var written = [out, historyPath, reportPath]
             if let explainCSV {
                 let rows = table.exampleRows(from: outcome.testRows, count: explainRows)
                 try CSVTable.write(columns: table.featureNames, values: table.features.gathering(rows: rows),
@@ -171,6 +178,11 @@ public struct TrainCommand: ParsableCommand {
     static func stem(of path: String) -> String {
         let file = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return file.isEmpty ? "model" : file
+    }
+
+    /// `dir/model.json` → `dir/model.training.pdf`: the training report (curves and per-layer diagnostics).
+    static func reportPath(for modelPath: String) -> String {
+        String(historyPath(for: modelPath).dropLast(".history.json".count)) + ".training.pdf"
     }
 
     /// `dir/model.json` → `dir/model.history.json`.

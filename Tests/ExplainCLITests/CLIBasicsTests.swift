@@ -1,4 +1,5 @@
 import ExplainKit
+@testable import ExplainCLI
 import Foundation
 import Testing
 import TestSupport
@@ -91,5 +92,55 @@ struct CLIBasicsTests {
         #expect(lines.count == 1, "\(name): \(out.stderr)")
         #expect(out.stderr.contains(expected), "\(name): \(out.stderr)")
         #expect(CLIRunner.files(in: f.directory) == before, "\(name) left files behind")
+    }
+}
+
+@Suite("--rows parsing")
+struct RowSelectionTests {
+    @Test("0,3,10-19 selects rows in order without repeats")
+    func parses() throws {
+        let selection = try RowSelection(parsing: "0, 3,10-12,3")
+        #expect(try selection.resolve(rowCount: 20, file: "x.csv") == [0, 3, 10, 11, 12])
+    }
+
+    @Test("bad parts are named", arguments: ["", "1,,2", "3-1", "a", "-2", "1-2-3", "4-"])
+    func rejects(text: String) {
+        #expect(throws: ExplainError.self) { try RowSelection(parsing: text) }
+    }
+
+    @Test("a row past the end names the file's row count")
+    func outOfRange() throws {
+        do {
+            _ = try RowSelection(parsing: "2-7").resolve(rowCount: 5, file: "x.csv")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.location == "--rows")
+            #expect(error.message.contains("x.csv has 5 data rows"))
+        }
+    }
+}
+
+@Suite("Ctrl-C")
+struct InterruptTests {
+    @Test("SIGINT during a run exits 130 and leaves no output or temporary files")
+    func interrupt() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let root = CLIRunner.packageRoot.appendingPathComponent("samples/digits")
+        let process = Process()
+        process.executableURL = CLIRunner.executable
+        // A long job in a debug build: KernelSHAP over 64 pixels with the full 100-row background.
+        process.arguments = ["--model", root.appendingPathComponent("model.json").path,
+                             "--input", root.appendingPathComponent("digits.csv").path, "--method", "kernelshap",
+                             "--rows", "0-99", "--threads", "1", "--quiet",
+                             "--out", dir.appendingPathComponent("r.pdf").path, "--json", dir.appendingPathComponent("r.json").path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(1_500_000)
+        #expect(process.isRunning, "the job finished before it could be interrupted")
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(CLIRunner.files(in: dir).isEmpty)
     }
 }

@@ -24,7 +24,7 @@ struct TrainCommandTests {
         return url.path
     }
 
-    @Test("training a small CSV exits 0 and writes a loadable model, its history and an example CSV")
+    @Test("training a small CSV exits 0 and writes a loadable model, its history, a training report and an example CSV")
     func trainsSmallCSV() throws {
         let dir = try CLIRunner.temporaryDirectory()
         let data = try write(Self.separableCSV(), "toy.csv", in: dir)
@@ -48,6 +48,8 @@ struct TrainCommandTests {
         let historyBytes = try Data(contentsOf: URL(fileURLWithPath: dir.appendingPathComponent("out/model.history.json").path))
         let history = try JSONDecoder().decode(TrainingHistory.self, from: historyBytes)
         #expect(history.testAccuracy == 1 && history.seed == 0 && !history.epochs.isEmpty)
+        let report = try Data(contentsOf: URL(fileURLWithPath: dir.appendingPathComponent("out/model.training.pdf").path))
+        #expect(report.starts(with: Array("%PDF".utf8)))
         #expect(history.epochs.allSatisfy { $0.layers.count == 5 })
         let table = try CSVTable(contentsOf: examples)
         #expect(table.header == ["x1", "x2", "x3", "label"] && table.rowCount == 5)

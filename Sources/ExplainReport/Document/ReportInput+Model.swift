@@ -10,14 +10,21 @@ extension ReportInput {
     /// (the CLI adds them from hooks and the model's history file).
     public init(model: Model, inputFile: String, rows: Tensor, results: [AttributionResult], seed: UInt64 = 0,
                 wallTime: Double = 0) {
-        let architecture = zip(model.layers, model.layerShapes).map { layer, shape in
-            LayerSummary(name: layer.name, type: layer.type, outputShape: shape, parameterCount: layer.parameterCount)
-        }
+        let architecture = LayerSummary.summaries(of: model)
         let evaluations = results.flatMap(\.explanations).reduce(0.0) { $0 + ($1.diagnostics["model_evaluations"] ?? 0) }
         self.init(title: "Why did \(model.name) predict this?", modelName: model.name, architecture: architecture,
                   inputFile: inputFile, featureNames: model.featureNames, outputNames: model.outputNames,
                   inputShape: model.inputShape, rows: rows.rows, results: results, seed: seed,
                   date: ISO8601DateFormatter().string(from: Date()), wallTime: wallTime,
                   modelEvaluations: Int(evaluations))
+    }
+}
+
+extension ReportInput.LayerSummary {
+    /// One summary per layer of `model`: name, type, output shape and parameter count.
+    public static func summaries(of model: Model) -> [ReportInput.LayerSummary] {
+        zip(model.layers, model.layerShapes).map { layer, shape in
+            ReportInput.LayerSummary(name: layer.name, type: layer.type, outputShape: shape, parameterCount: layer.parameterCount)
+        }
     }
 }
