@@ -16,13 +16,16 @@ func runTrainingBenchmark() {
     BLAS.setThreadCount(1)
     let tabular = TrainingWorkload.tabular(rows: 455, width: 30)
     let images = TrainingWorkload.tabular(rows: 1437, width: 64)
+    // EXPLAIN_BENCH_TRAINING=reference times the reference workload only (for profiling it).
+    let referenceOnly = ProcessInfo.processInfo.environment["EXPLAIN_BENCH_TRAINING"] == "reference"
     for diagnostics in [false, true] {
         let suffix = diagnostics ? " + diagnostics" : ""
-        let mlp = TrainingWorkload.time(epochs: 20, batchSize: 64, diagnostics: diagnostics, data: tabular) {
-            try NetworkBuilder.multilayerPerceptron(
-                name: "mlp", featureNames: TrainingWorkload.names(30), outputNames: ["a", "b"],
-                standardize: Standardize.fitted(name: "standardize0", to: tabular.inputs, inputShape: [30]),
-                hiddenSizes: [64, 64], seed: 1)
+        if !referenceOnly {
+            let mlp = TrainingWorkload.time(epochs: 20, batchSize: 64, diagnostics: diagnostics, data: tabular) {
+                try NetworkBuilder.multilayerPerceptron(
+                    name: "mlp", featureNames: TrainingWorkload.names(30), outputNames: ["a", "b"],
+                    standardize: Standardize.fitted(name: "standardize0", to: tabular.inputs, inputShape: [30]),
+                    hiddenSizes: [64, 64], seed: 1)
         }
         report("train MLP 30-64-64-2, batch 64\(suffix)", String(format: "%9.0f samples/s", mlp.samplesPerSecond))
         let cnn = TrainingWorkload.time(epochs: 3, batchSize: 64, diagnostics: diagnostics, data: images) {
@@ -32,6 +35,7 @@ func runTrainingBenchmark() {
                 channels: [8, 16], hiddenSizes: [], seed: 1)
         }
         report("train CNN 1x8x8 conv8-conv16-dense, batch 64\(suffix)", String(format: "%9.0f samples/s", cnn.samplesPerSecond))
+        }
         let reference = TrainingWorkload.time(epochs: 200, batchSize: 32, diagnostics: diagnostics, data: tabular) {
             try NetworkBuilder.multilayerPerceptron(
                 name: "ref", featureNames: TrainingWorkload.names(30), outputNames: ["a", "b"],

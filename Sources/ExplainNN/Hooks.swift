@@ -42,11 +42,15 @@ final class HookRegistry: @unchecked Sendable {
     private var nextID = 0
     private var forward: [(id: Int, layer: Int, hook: ForwardHook)] = []
     private var backward: [(id: Int, layer: Int, hook: BackwardHook)] = []
+    /// The per-layer snapshots, built on first use after a change (every pass asks for them).
+    private var forwardByLayer: [Int: [ForwardHook]]?
+    private var backwardByLayer: [Int: [BackwardHook]]?
 
     func addForward(layer: Int, _ hook: @escaping ForwardHook) -> HookHandle {
         lock.lock(); defer { lock.unlock() }
         nextID += 1
         forward.append((nextID, layer, hook))
+        forwardByLayer = nil
         return HookHandle(registry: self, id: nextID)
     }
 
@@ -54,6 +58,7 @@ final class HookRegistry: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         nextID += 1
         backward.append((nextID, layer, hook))
+        backwardByLayer = nil
         return HookHandle(registry: self, id: nextID)
     }
 
@@ -61,17 +66,25 @@ final class HookRegistry: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         forward.removeAll { $0.id == id }
         backward.removeAll { $0.id == id }
+        forwardByLayer = nil
+        backwardByLayer = nil
     }
 
     /// The forward hooks of each layer, snapshotted once per pass (empty when none are registered).
     func forwardHooks() -> [Int: [ForwardHook]] {
         lock.lock(); defer { lock.unlock() }
-        return Dictionary(grouping: forward, by: \.layer).mapValues { $0.map(\.hook) }
+        if let snapshot = forwardByLayer { return snapshot }
+        let snapshot = Dictionary(grouping: forward, by: \.layer).mapValues { $0.map(\.hook) }
+        forwardByLayer = snapshot
+        return snapshot
     }
 
     func backwardHooks() -> [Int: [BackwardHook]] {
         lock.lock(); defer { lock.unlock() }
-        return Dictionary(grouping: backward, by: \.layer).mapValues { $0.map(\.hook) }
+        if let snapshot = backwardByLayer { return snapshot }
+        let snapshot = Dictionary(grouping: backward, by: \.layer).mapValues { $0.map(\.hook) }
+        backwardByLayer = snapshot
+        return snapshot
     }
 
     var count: Int {

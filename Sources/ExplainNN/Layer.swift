@@ -32,11 +32,20 @@ public protocol Layer: Sendable {
     func outputShape(for inputShape: [Int]) throws(ExplainError) -> [Int]
     /// Runs the layer on a batch.
     func callAsFunction(_ input: Tensor, mode: Mode) -> (output: Tensor, pullback: Pullback)
+    /// Runs the layer on a batch; with `needsInputGradient` false the pullback may skip the input gradient and return
+    /// an empty tensor (shape `[0]`) in its place (the trainer's first layer, whose input gradient nobody reads).
+    ///
+    /// The output and the parameter gradients are exactly those of `callAsFunction(_:mode:)`.
+    func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool) -> (output: Tensor, pullback: Pullback)
 }
 
 extension Layer {
     public var parameters: [Tensor] { get { [] } set {} }
     public var parameterNames: [String] { [] }
+    /// Computes the input gradient anyway: only layers for which it is costly skip it.
+    public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool) -> (output: Tensor, pullback: Pullback) {
+        callAsFunction(input, mode: mode)
+    }
     /// The number of trainable scalars.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 }

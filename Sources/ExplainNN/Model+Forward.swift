@@ -26,8 +26,17 @@ extension Model {
     /// natural shape). Used for layer attribution: split the network at a layer and run either side.
     public func forwardWithPullback(_ activation: Tensor, layers range: Range<Int>, mode: Mode = .inference)
         -> (output: Tensor, pullback: (Tensor) -> ModelGradients) {
-        let (out, pullbacks) = run(activation, layers: range, mode: mode, keepsPullbacks: true)
+        forwardWithPullback(activation, layers: range, mode: mode, needsInputGradient: true)
+    }
+
+    /// `forwardWithPullback(_:layers:mode:)`; with `needsInputGradient` false, the first layer of the range may skip
+    /// its input gradient (unless a backward hook watches it), and `ModelGradients.input` may then be empty.
+    func forwardWithPullback(_ activation: Tensor, layers range: Range<Int>, mode: Mode, needsInputGradient: Bool)
+        -> (output: Tensor, pullback: (Tensor) -> ModelGradients) {
         let backward = hooks.backwardHooks()
+        let skipsFirst = !needsInputGradient && !range.isEmpty && backward[range.lowerBound] == nil
+        let (out, pullbacks) = run(activation, layers: range, mode: mode, keepsPullbacks: true,
+                                   skipsFirstInputGradient: skipsFirst)
         let count = layers.count
         let names = layerNames
         return (out, { dy in
@@ -68,13 +77,17 @@ extension Model {
         return acts
     }
 
-    func run(_ x: Tensor, layers range: Range<Int>, mode: Mode, keepsPullbacks: Bool) -> (output: Tensor, pullbacks: [Pullback]) {
+    /// Runs layers `range` from `x`, firing forward hooks; `skipsFirstInputGradient` lets the first layer's pullback
+    /// skip its input gradient.
+    func run(_ x: Tensor, layers range: Range<Int>, mode: Mode, keepsPullbacks: Bool,
+             skipsFirstInputGradient: Bool = false) -> (output: Tensor, pullbacks: [Pullback]) {
         let forwardHooks = hooks.forwardHooks()
         var h = x
         var pullbacks: [Pullback] = []
         if keepsPullbacks { pullbacks.reserveCapacity(range.count) }
         for i in range {
-            let (y, pullback) = layers[i](h, mode: mode)
+            let (y, pullback) = skipsFirstInputGradient && i == range.lowerBound
+                ? layers[i](h, mode: mode, needsInputGradient: false) : layers[i](h, mode: mode)
             if let hs = forwardHooks[i] {
                 let event = ForwardHookEvent(layer: layers[i].name, layerIndex: i, input: h, output: y, mode: mode)
                 for hook in hs { hook(event) }

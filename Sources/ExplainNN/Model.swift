@@ -68,9 +68,27 @@ public final class Model: @unchecked Sendable {
     public func setParameters(_ values: [[Tensor]]) {
         precondition(values.count == layers.count)
         for i in layers.indices where !values[i].isEmpty {
-            precondition(values[i].map(\.shape) == layers[i].parameters.map(\.shape), "setParameters: shape change")
+            let current = layers[i].parameters
+            precondition(current.count == values[i].count && zip(current, values[i]).allSatisfy { $0.shape == $1.shape },
+                         "setParameters: shape change")
             layers[i].parameters = values[i]
         }
+    }
+
+    /// Lets `update` change every layer's parameters in place (per layer, as `parameters`), keeping their shapes.
+    ///
+    /// The layers hand their tensors over while `update` runs, so an optimizer that writes into them finds unique
+    /// buffers and does not copy them first. For the trainer, when nothing else runs the model.
+    func updateParameters(_ update: (inout [[Tensor]]) -> Void) {
+        var values = parameters
+        let placeholder = Tensor(shape: [0], scalars: [])
+        for i in layers.indices where !values[i].isEmpty {
+            layers[i].parameters = [Tensor](repeating: placeholder, count: values[i].count)
+        }
+        let shapes = values.map { $0.map(\.shape) }
+        update(&values)
+        precondition(values.map { $0.map(\.shape) } == shapes, "updateParameters: shape change")
+        for i in layers.indices where !values[i].isEmpty { layers[i].parameters = values[i] }
     }
 
     /// The index of the layer with this name.

@@ -32,18 +32,47 @@ public struct Activation: Layer {
     public func callAsFunction(_ input: Tensor, mode: Mode) -> (output: Tensor, pullback: Pullback) {
         switch kind {
         case .relu:
-            let y = input.map { $0 > 0 ? $0 : 0 }
-            return (y, { dy in (dy.zip(input) { g, x in x > 0 ? g : 0 }, []) })
+            let y = Activation.mapped(input) { $0 > 0 ? $0 : 0 }
+            return (y, { dy in (Activation.zipped(dy, input) { g, x in x > 0 ? g : 0 }, []) })
         case .leakyReLU(let slope):
-            let y = input.map { $0 > 0 ? $0 : slope * $0 }
-            return (y, { dy in (dy.zip(input) { g, x in x > 0 ? g : slope * g }, []) })
+            let y = Activation.mapped(input) { $0 > 0 ? $0 : slope * $0 }
+            return (y, { dy in (Activation.zipped(dy, input) { g, x in x > 0 ? g : slope * g }, []) })
         case .tanh:
-            let y = input.map { Math.tanh($0) }
-            return (y, { dy in (dy.zip(y) { g, t in g * (1 - t * t) }, []) })
+            let y = Activation.mapped(input) { Math.tanh($0) }
+            return (y, { dy in (Activation.zipped(dy, y) { g, t in g * (1 - t * t) }, []) })
         case .sigmoid:
-            let y = input.map { Activation.sigmoid($0) }
-            return (y, { dy in (dy.zip(y) { g, s in g * s * (1 - s) }, []) })
+            let y = Activation.mapped(input) { Activation.sigmoid($0) }
+            return (y, { dy in (Activation.zipped(dy, y) { g, s in g * s * (1 - s) }, []) })
         }
+    }
+
+    /// `body` of every value of `x`, written straight into a new buffer (`Tensor.map` copies `x` first).
+    @inline(__always)
+    private static func mapped(_ x: Tensor, _ body: (Float) -> Float) -> Tensor {
+        let count = x.count
+        let values = x.scalars.withUnsafeBufferPointer { source in
+            [Float](unsafeUninitializedCapacity: count) { out, initialized in
+                for i in 0..<count { out[i] = body(source[i]) }
+                initialized = count
+            }
+        }
+        return Tensor(shape: x.shape, scalars: values)
+    }
+
+    /// `body` of the values of `a` and `b` pairwise, into a new buffer with `a`'s shape.
+    @inline(__always)
+    private static func zipped(_ a: Tensor, _ b: Tensor, _ body: (Float, Float) -> Float) -> Tensor {
+        precondition(a.shape == b.shape, "Activation: gradient \(a.shape), activation \(b.shape)")
+        let count = a.count
+        let values = a.scalars.withUnsafeBufferPointer { first in
+            b.scalars.withUnsafeBufferPointer { second in
+                [Float](unsafeUninitializedCapacity: count) { out, initialized in
+                    for i in 0..<count { out[i] = body(first[i], second[i]) }
+                    initialized = count
+                }
+            }
+        }
+        return Tensor(shape: a.shape, scalars: values)
     }
 
     /// A logistic function that does not overflow for large |x|.

@@ -3,7 +3,8 @@ import ExplainTensor
 /// 2-D cross-correlation over CHW inputs with zero padding (PyTorch `nn.Conv2d` layout `weight[out][in][kh][kw]`).
 ///
 /// Lowered to one matrix product per batch: the patches of every sample form a `[N·OH·OW, C·kh·kw]` matrix (im2col),
-/// multiplied by Wᵀ through sgemm. The pullback uses two more sgemm calls and col2im.
+/// multiplied by Wᵀ through sgemm. The pullback uses two more sgemm calls and col2im. Every product accumulates into a
+/// zeroed buffer (beta 1), which gives the same sums as beta 0 without OpenBLAS's scaling pass.
 public struct Conv2D: Layer {
     public var name: String
     public var type: String { "conv2d" }
@@ -58,6 +59,10 @@ public struct Conv2D: Layer {
     }
 
     public func callAsFunction(_ input: Tensor, mode: Mode) -> (output: Tensor, pullback: Pullback) {
+        callAsFunction(input, mode: mode, needsInputGradient: true)
+    }
+
+    public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool) -> (output: Tensor, pullback: Pullback) {
         let n = input.batchSize, o = weight.shape[0]
         let g = geometry(input.sampleShape)
         let rows = n * g.positions
@@ -66,7 +71,7 @@ public struct Conv2D: Layer {
         cols.withUnsafeBufferPointer { c in
             weight.scalars.withUnsafeBufferPointer { w in
                 product.withUnsafeMutableBufferPointer { p in
-                    BLAS.gemm(c.baseAddress!, w.baseAddress!, p.baseAddress!, m: rows, n: o, k: g.patch, transposeB: true)
+                    BLAS.gemm(c.baseAddress!, w.baseAddress!, p.baseAddress!, m: rows, n: o, k: g.patch, transposeB: true, beta: 1)
                 }
             }
         }
@@ -109,21 +114,23 @@ public struct Conv2D: Layer {
                 }
             }
             var dw = [Float](repeating: 0, count: o * g.patch)
-            var dcols = [Float](repeating: 0, count: rows * g.patch)
+            var dcols = needsInputGradient ? [Float](repeating: 0, count: rows * g.patch) : []
             dyMat.withUnsafeBufferPointer { d in
                 cols.withUnsafeBufferPointer { c in
                     dw.withUnsafeMutableBufferPointer { r in
-                        BLAS.gemm(d.baseAddress!, c.baseAddress!, r.baseAddress!, m: o, n: g.patch, k: rows, transposeA: true)
+                        BLAS.gemm(d.baseAddress!, c.baseAddress!, r.baseAddress!, m: o, n: g.patch, k: rows, transposeA: true, beta: 1)
                     }
                 }
+                guard needsInputGradient else { return }
                 weightCopy.scalars.withUnsafeBufferPointer { w in
                     dcols.withUnsafeMutableBufferPointer { r in
-                        BLAS.gemm(d.baseAddress!, w.baseAddress!, r.baseAddress!, m: rows, n: g.patch, k: o)
+                        BLAS.gemm(d.baseAddress!, w.baseAddress!, r.baseAddress!, m: rows, n: g.patch, k: o, beta: 1)
                     }
                 }
             }
-            let dx = Conv2D.col2im(dcols, batch: n, g)
-            return (Tensor(shape: inputShape, scalars: dx), [Tensor(shape: weightCopy.shape, scalars: dw), Tensor(shape: [o], scalars: db)])
+            let parameterGradients = [Tensor(shape: weightCopy.shape, scalars: dw), Tensor(shape: [o], scalars: db)]
+            guard needsInputGradient else { return (Tensor(shape: [0], scalars: []), parameterGradients) }
+            return (Tensor(shape: inputShape, scalars: Conv2D.col2im(dcols, batch: n, g)), parameterGradients)
         })
     }
 

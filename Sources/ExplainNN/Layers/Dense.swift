@@ -36,6 +36,10 @@ public struct Dense: Layer {
     }
 
     public func callAsFunction(_ input: Tensor, mode: Mode) -> (output: Tensor, pullback: Pullback) {
+        callAsFunction(input, mode: mode, needsInputGradient: true)
+    }
+
+    public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool) -> (output: Tensor, pullback: Pullback) {
         let n = input.batchSize, k = inputCount, m = outputCount
         // Broadcast the bias (one row copy each, not a scalar loop), then Y += X · Wᵀ.
         var out = [Float](unsafeUninitializedCapacity: n * m) { o, initialized in
@@ -56,21 +60,34 @@ public struct Dense: Layer {
         let weightCopy = self.weight
         let inputShape = input.shape
         return (output, { dy in
-            var dx = [Float](repeating: 0, count: n * k)
+            // The products accumulate into zeroed buffers (beta 1: the same sums, without OpenBLAS's scaling pass).
+            var dx = needsInputGradient ? [Float](repeating: 0, count: n * k) : []
             var dw = [Float](repeating: 0, count: m * k)
+            var db = [Float](repeating: 0, count: m)
             dy.scalars.withUnsafeBufferPointer { g in
-                weightCopy.scalars.withUnsafeBufferPointer { w in
-                    dx.withUnsafeMutableBufferPointer { d in
-                        BLAS.gemm(g.baseAddress!, w.baseAddress!, d.baseAddress!, m: n, n: k, k: m)
+                if needsInputGradient {
+                    weightCopy.scalars.withUnsafeBufferPointer { w in
+                        dx.withUnsafeMutableBufferPointer { d in
+                            BLAS.gemm(g.baseAddress!, w.baseAddress!, d.baseAddress!, m: n, n: k, k: m, beta: 1)
+                        }
                     }
                 }
                 input.scalars.withUnsafeBufferPointer { x in
                     dw.withUnsafeMutableBufferPointer { d in
-                        BLAS.gemm(g.baseAddress!, x.baseAddress!, d.baseAddress!, m: m, n: k, k: n, transposeA: true)
+                        BLAS.gemm(g.baseAddress!, x.baseAddress!, d.baseAddress!, m: m, n: k, k: n, transposeA: true, beta: 1)
+                    }
+                }
+                // db = Σ_rows dy, row by row in order (as `Tensor.sumOverBatch`).
+                db.withUnsafeMutableBufferPointer { d in
+                    guard let dp = d.baseAddress, let gp = g.baseAddress else { return }
+                    for r in 0..<n {
+                        let row = gp + r * m
+                        for j in 0..<m { dp[j] += row[j] }
                     }
                 }
             }
-            return (Tensor(shape: inputShape, scalars: dx), [Tensor(shape: [m, k], scalars: dw), dy.sumOverBatch().reshaped([m])])
+            let inputGradient = needsInputGradient ? Tensor(shape: inputShape, scalars: dx) : Tensor(shape: [0], scalars: [])
+            return (inputGradient, [Tensor(shape: [m, k], scalars: dw), Tensor(shape: [m], scalars: db)])
         })
     }
 }

@@ -24,23 +24,31 @@ public struct Standardize: Layer {
 
     public func callAsFunction(_ input: Tensor, mode: Mode) -> (output: Tensor, pullback: Pullback) {
         let w = mean.count
-        var out = input.scalars
+        let count = input.count
+        precondition(w > 0 ? count % w == 0 : count == 0, "Standardize: \(count) values are not rows of \(w)")
         let inverse = std.map { 1 / $0 }
-        out.withUnsafeMutableBufferPointer { o in
+        // Written straight into new buffers, row by row.
+        let out = input.scalars.withUnsafeBufferPointer { x in
             mean.withUnsafeBufferPointer { m in
                 inverse.withUnsafeBufferPointer { s in
-                    for r in 0..<(o.count / max(w, 1)) {
-                        for j in 0..<w { o[r * w + j] = (o[r * w + j] - m[j]) * s[j] }
+                    [Float](unsafeUninitializedCapacity: count) { o, initialized in
+                        for r in 0..<(count / max(w, 1)) {
+                            for j in 0..<w { o[r * w + j] = (x[r * w + j] - m[j]) * s[j] }
+                        }
+                        initialized = count
                     }
                 }
             }
         }
         let std = self.std
         return (Tensor(shape: input.shape, scalars: out), { dy in
-            var dx = dy.scalars
-            dx.withUnsafeMutableBufferPointer { d in
+            let count = dy.count
+            let dx = dy.scalars.withUnsafeBufferPointer { g in
                 std.withUnsafeBufferPointer { s in
-                    for r in 0..<(d.count / max(w, 1)) { for j in 0..<w { d[r * w + j] /= s[j] } }
+                    [Float](unsafeUninitializedCapacity: count) { d, initialized in
+                        for r in 0..<(count / max(w, 1)) { for j in 0..<w { d[r * w + j] = g[r * w + j] / s[j] } }
+                        initialized = count
+                    }
                 }
             }
             return (Tensor(shape: dy.shape, scalars: dx), [])

@@ -17,6 +17,16 @@ enum FloatKernels {
         #endif
     }
 
+    /// Lane-wise conversion to Int32, rounding toward zero (`cvttps2dq` on x86-64); lanes must be in Int32's range.
+    @inline(__always) static func truncatedToInt32(_ v: SIMD8<Float>) -> SIMD8<Int32> {
+        #if arch(x86_64) && canImport(_Builtin_intrinsics)
+        return SIMD8(lowHalf: unsafeBitCast(_mm_cvttps_epi32(v.lowHalf), to: SIMD4<Int32>.self),
+                     highHalf: unsafeBitCast(_mm_cvttps_epi32(v.highHalf), to: SIMD4<Int32>.self))
+        #else
+        return SIMD8<Int32>(v, rounding: .towardZero)
+        #endif
+    }
+
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
     }
@@ -64,5 +74,24 @@ enum FloatKernels {
     /// Σ x², accumulated in Double.
     static func sumOfSquares(_ x: [Float]) -> Double {
         x.withUnsafeBufferPointer { summary($0).sumOfSquares }
+    }
+
+    /// maxima[u] ← max(maxima[u], x[r·U + u]) over every row r of `x` (U = maxima.count); NaNs are ignored.
+    static func accumulateColumnMaxima(_ x: UnsafeBufferPointer<Float>, into maxima: UnsafeMutableBufferPointer<Float>) {
+        guard let source = x.baseAddress, let m = maxima.baseAddress, !maxima.isEmpty else { return }
+        let units = maxima.count
+        for r in 0..<(x.count / units) {
+            let row = source + r * units
+            var u = 0
+            while u + 8 <= units {
+                let v = load(row + u), current = load(m + u)
+                store(current.replacing(with: v, where: v .> current), m + u)
+                u += 8
+            }
+            while u < units {
+                if row[u] > m[u] { m[u] = row[u] }
+                u += 1
+            }
+        }
     }
 }

@@ -23,7 +23,8 @@ extension Model {
     /// loss reads the logits) and backward hooks on the layers the gradient passes through.
     ///
     /// - Parameter computesInputGradient: when false (the trainer), the layers before the first one with parameters
-    ///   run forward only — no backward hooks, no pullback — and `gradients.input` is empty.
+    ///   run forward only — no backward hooks, no pullback —, that layer skips its own input gradient unless a backward
+    ///   hook watches it, and `gradients.input` is empty.
     public func lossAndGradients(_ x: Tensor, targets: Tensor, loss: Loss, mode: Mode = .inference,
                                  computesInputGradient: Bool = true)
         -> (value: Double, predictions: Tensor, gradients: ModelGradients) {
@@ -31,7 +32,7 @@ extension Model {
         let start = computesInputGradient ? 0 : min(layers.firstIndex { !$0.parameters.isEmpty } ?? head, head)
         var h = batch(x)
         if start > 0 { h = run(h, layers: 0..<start, mode: mode, keepsPullbacks: false).output }
-        let (z, pullback) = forwardWithPullback(h, layers: start..<head, mode: mode)
+        let (z, pullback) = forwardWithPullback(h, layers: start..<head, mode: mode, needsInputGradient: computesInputGradient)
         runForHooks(z, from: head, mode: mode)
         let predictions = z.reshaped([z.batchSize, z.sampleCount])
         let (value, gradient) = loss.evaluate(predictions, targets: targets)
@@ -74,6 +75,21 @@ extension Model {
         if k == 1 {
             return zip(predictions.scalars, targets.scalars).filter { ($0 > 0) == ($1 > 0.5) }.count
         }
-        return zip(predictions.argmaxPerRow(), targets.argmaxPerRow()).filter { $0 == $1 }.count
+        // Row by row, as `argmaxPerRow` (the first largest value wins), without allocating.
+        return predictions.scalars.withUnsafeBufferPointer { p in
+            targets.scalars.withUnsafeBufferPointer { t in
+                var correct = 0
+                for r in 0..<predictions.batchSize where argmax(p, from: r * k, count: k) == argmax(t, from: r * k, count: k) {
+                    correct += 1
+                }
+                return correct
+            }
+        }
+    }
+
+    private static func argmax(_ x: UnsafeBufferPointer<Float>, from start: Int, count: Int) -> Int {
+        var best = 0
+        for j in 1..<max(count, 1) where x[start + j] > x[start + best] { best = j }
+        return best
     }
 }

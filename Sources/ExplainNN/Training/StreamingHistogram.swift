@@ -46,28 +46,36 @@ public struct StreamingHistogram: Sendable, Equatable {
             return
         }
         cover(Double(minimum), Double(maximum))
-        // Bin indices in Float, clamped so that rounding at the range's ends stays inside. Four interleaved
-        // sub-histograms break the load–increment–store chain when many values share a bin (ReLU zeros).
+        // Bin indices in Float, clamped so that rounding at the range's ends stays inside. One sub-histogram
+        // per lane breaks the load–increment–store chain when many values share a bin (ReLU zeros).
         let base = Float(lowerEdge), scale = Float(1 / binWidth), last = Float(binCount - 1)
         let n = values.count, bins = binCount
         precondition(n < Int(UInt32.max), "StreamingHistogram: add at most 2³² − 1 values at a time")
-        var partial = [UInt32](repeating: 0, count: 4 * bins)
-        partial.withUnsafeMutableBufferPointer { c in
+        precondition(8 * bins < Int(Int32.max), "StreamingHistogram: too many bins")
+        var laneOffsets = SIMD8<Int32>()
+        for lane in 0..<8 { laneOffsets[lane] = Int32(lane * bins) }
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8 * bins) { c in
+            c.initialize(repeating: 0)
             var i = 0
             while i + 8 <= n {
                 var f = (FloatKernels.load(source + i) - base) * scale
                 f.replace(with: 0, where: f .< 0)
                 f.replace(with: last, where: f .> last)
-                for lane in 0..<8 { c[(lane & 3) * bins + Int(f[lane])] &+= 1 }
+                let slot = FloatKernels.truncatedToInt32(f) &+ laneOffsets
+                for lane in 0..<8 { c[Int(slot[lane])] &+= 1 }
                 i += 8
             }
             while i < n {
                 c[Int(Swift.min(Swift.max((source[i] - base) * scale, 0), last))] &+= 1
                 i += 1
             }
-        }
-        for b in 0..<bins {
-            counts[b] += Int(partial[b]) + Int(partial[bins + b]) + Int(partial[2 * bins + b]) + Int(partial[3 * bins + b])
+            counts.withUnsafeMutableBufferPointer { tally in
+                for b in 0..<bins {
+                    var sum = 0
+                    for lane in 0..<8 { sum += Int(c[lane * bins + b]) }
+                    tally[b] += sum
+                }
+            }
         }
         total += n
     }

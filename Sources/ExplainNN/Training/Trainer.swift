@@ -53,7 +53,6 @@ public struct Trainer {
         for (layer, hook) in diagnostics?.forwardHooks ?? [] { handles.append(try model.registerForwardHook(at: layer, hook)) }
 
         var optimizer = config.optimizer.make(weightDecay: Float(config.weightDecay))
-        var parameters = model.parameters
         let root = SplitMix64(seed: config.seed)
         let shuffleRoot = root.derived(1), dropoutRoot = root.derived(2)
         let n = training.count
@@ -84,10 +83,9 @@ public struct Trainer {
                 lossSum += value * Double(rows.count)
                 correct += Model.correctCount(predictions, targets: targets, loss: config.loss) ?? 0
                 diagnostics?.recordGradients(gradients.parameters)
-                let before = b == batchCount - 1 ? parameters : []
-                optimizer.step(&parameters, gradients: gradients.parameters, learningRate: Float(rate))
-                model.setParameters(parameters)
-                if !before.isEmpty { diagnostics?.recordUpdate(before: before, after: parameters) }
+                let before = b == batchCount - 1 && diagnostics != nil ? model.parameters : []
+                model.updateParameters { optimizer.step(&$0, gradients: gradients.parameters, learningRate: Float(rate)) }
+                if !before.isEmpty { diagnostics?.recordUpdate(before: before, after: model.parameters) }
                 onBatch?(BatchProgress(epoch: epoch + 1, batch: b + 1, batchCount: batchCount, loss: value))
             }
             let validationResult = validation.map { model.evaluate($0, loss: config.loss) }
@@ -100,7 +98,7 @@ public struct Trainer {
             onEpoch?(record)
             guard let validationLoss = validationResult?.loss else { continue }
             if best == nil || validationLoss < best?.loss ?? .infinity {
-                best = (validationLoss, epoch + 1, parameters)
+                best = (validationLoss, epoch + 1, model.parameters)
                 epochsSinceBest = 0
             } else {
                 epochsSinceBest += 1

@@ -14,8 +14,9 @@ public final class TrainingDiagnostics: @unchecked Sendable {
         var minimum = Float.infinity
         var maximum = -Float.infinity
         var histogram: StreamingHistogram
-        /// For ReLU layers: whether each unit (a position in the sample) was positive for some example.
-        var everActive: [Bool]?
+        /// For ReLU layers: each unit's (a position in the sample) largest value, at least 0; the unit is dead while it
+        /// is 0. Empty until a ReLU output is recorded.
+        var unitMaxima: [Float] = []
         var gradientNormSum = 0.0
         var gradientBatches = 0
         var updateRatio: Double?
@@ -49,16 +50,8 @@ public final class TrainingDiagnostics: @unchecked Sendable {
         let output = event.output
         let units = output.sampleCount
         let i = event.layerIndex
-        var flags = isReLU[i] ? [UInt8](repeating: 0, count: units) : []
         output.scalars.withUnsafeBufferPointer { values in
             let summary = FloatKernels.summary(values)
-            if !flags.isEmpty {
-                flags.withUnsafeMutableBufferPointer { f in
-                    for row in 0..<(values.count / units) {
-                        for u in 0..<units { f[u] |= values[row * units + u] > 0 ? 1 : 0 }
-                    }
-                }
-            }
             lock.lock(); defer { lock.unlock() }
             states[i].count += values.count
             states[i].sum += summary.sum
@@ -68,9 +61,9 @@ public final class TrainingDiagnostics: @unchecked Sendable {
                 states[i].maximum = max(states[i].maximum, summary.max)
             }
             states[i].histogram.add(values, minimum: summary.min, maximum: summary.max, isFinite: summary.isFinite)
-            guard !flags.isEmpty else { return }
-            if states[i].everActive?.count != units { states[i].everActive = [Bool](repeating: false, count: units) }
-            for u in 0..<units where flags[u] != 0 { states[i].everActive?[u] = true }
+            guard isReLU[i], units > 0 else { return }
+            if states[i].unitMaxima.count != units { states[i].unitMaxima = [Float](repeating: 0, count: units) }
+            states[i].unitMaxima.withUnsafeMutableBufferPointer { FloatKernels.accumulateColumnMaxima(values, into: $0) }
         }
     }
 
@@ -110,7 +103,7 @@ public final class TrainingDiagnostics: @unchecked Sendable {
             let n = Double(max(s.count, 1))
             let mean = s.sum / n
             let variance = max(s.sumOfSquares / n - mean * mean, 0)
-            let dead = s.everActive.map { ever in Double(ever.filter { !$0 }.count) / Double(max(ever.count, 1)) }
+            let dead = s.unitMaxima.isEmpty ? nil : Double(s.unitMaxima.filter { $0 == 0 }.count) / Double(s.unitMaxima.count)
             let r = TrainingDiagnostics.rounded
             return TrainingHistory.LayerEpoch(
                 layer: layerNames[i], activationMean: r(mean), activationStd: r(variance.squareRoot()),
