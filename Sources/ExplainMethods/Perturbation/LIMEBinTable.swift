@@ -95,78 +95,115 @@ struct LIMEBinTable: Sendable {
     /// thresholds at or below the draw, counted without branches), then all normal quantiles of the block in one
     /// vectorisable pass, then the values.
     func fill(
-        instanceBins own: [Int], width m: Int, count: Int, out: UnsafeMutablePointer<Float>,
+        instanceBins: [Int], width m: Int, count: Int, out: UnsafeMutablePointer<Float>,
         z: UnsafeMutablePointer<Double>, distances: UnsafeMutablePointer<Double>, rng: inout SplitMix64
     ) {
         let blockRows = Swift.max(1, 2048 / Swift.max(m, 1))
         let block = blockRows * m
-        let levels = UnsafeMutablePointer<Double>.allocate(capacity: 3 * block)
-        let quantiles = levels + block, draws = levels + 2 * block
-        let chosen = UnsafeMutablePointer<Int32>.allocate(capacity: block)
-        defer {
+        let scratch = Scratch(block: block)
+        defer { scratch.release() }
+        let bins = Pointers(self, instanceBins: instanceBins)
+        defer { bins.release() }
+        var i = 1
+        while i < count {
+            let rows = Swift.min(blockRows, count - i)
+            for r in 0..<rows {
+                var mismatches = 0
+                let zr = z + (i + r) * m
+                for j in 0..<m {
+                    let u = LIMESampler.openUniform(&rng)
+                    // k = #{t : cut[t] ≤ u}: the sign bit of u − cut[t] is 0 exactly when cut[t] ≤ u (u − u is +0),
+                    // and a +∞ threshold gives −∞, sign 1.
+                    var k = 0
+                    for t in bins.start[j]..<(bins.start[j + 1] - 1) {
+                        k &+= Int(truncatingIfNeeded: ~(u - bins.cut[t]).bitPattern >> 63)
+                    }
+                    let e = r * m + j, d = bins.start[j] &+ k
+                    scratch.chosen[e] = Int32(truncatingIfNeeded: d)
+                    scratch.draws[e] = u
+                    scratch.levels[e] = bins.levelBase[d] + (u - bins.cutLow[d]) * bins.levelScale[d]
+                    // 1 when k differs from x's bin, without a branch.
+                    let difference = k ^ bins.own[j]
+                    let mismatch = Int(truncatingIfNeeded: UInt(bitPattern: difference | -difference) >> 63)
+                    zr[j] = Double(1 &- mismatch)
+                    mismatches &+= mismatch
+                }
+                distances[i + r] = Double(mismatches).squareRoot()
+            }
+            let n = rows * m
+            LIMETruncatedNormal.quantiles(scratch.levels, into: scratch.quantiles, count: n)
+            let o = out + i * m
+            for e in 0..<n {
+                let d = Int(scratch.chosen[e])
+                let v = bins.centre[d] + bins.slope[d] * scratch.quantiles[e]
+                o[e] = Float(Swift.min(bins.upper[d], Swift.max(bins.lower[d], v)))
+            }
+            if hasExact {
+                for e in 0..<n where exact[Int(scratch.chosen[e])] {
+                    let d = Int(scratch.chosen[e])
+                    let v = Swift.min(Swift.max((scratch.draws[e] - cutLow[d]) * inverseWidth[d], 0), 1)
+                    o[e] = Float(distributions[d].value(uniform: v))
+                }
+            }
+            i += rows
+        }
+    }
+
+    /// The per-block work arrays of `fill`.
+    private struct Scratch {
+        let levels: UnsafeMutablePointer<Double>
+        let quantiles: UnsafeMutablePointer<Double>
+        let draws: UnsafeMutablePointer<Double>
+        let chosen: UnsafeMutablePointer<Int32>
+
+        init(block: Int) {
+            levels = .allocate(capacity: 3 * block)
+            quantiles = levels + block
+            draws = levels + 2 * block
+            chosen = .allocate(capacity: block)
+        }
+
+        func release() {
             levels.deallocate()
             chosen.deallocate()
         }
-        binStart.withUnsafeBufferPointer { start in
-        thresholds.withUnsafeBufferPointer { cut in
-        cutLow.withUnsafeBufferPointer { cutLow in
-        levelBase.withUnsafeBufferPointer { levelBase in
-        levelScale.withUnsafeBufferPointer { levelScale in
-        own.withUnsafeBufferPointer { own in
-            var i = 1
-            while i < count {
-                let rows = Swift.min(blockRows, count - i)
-                for r in 0..<rows {
-                    var mismatches = 0
-                    let zr = z + (i + r) * m
-                    for j in 0..<m {
-                        let u = LIMESampler.openUniform(&rng)
-                        // k = #{t : cut[t] ≤ u}: the sign bit of u − cut[t] is 0 exactly when cut[t] ≤ u (u − u is
-                        // +0), and a +∞ threshold gives −∞, sign 1.
-                        var k = 0
-                        for t in start[j]..<(start[j + 1] - 1) {
-                            k &+= Int(truncatingIfNeeded: ~(u - cut[t]).bitPattern >> 63)
-                        }
-                        let e = r * m + j, d = start[j] &+ k
-                        chosen[e] = Int32(truncatingIfNeeded: d)
-                        draws[e] = u
-                        levels[e] = levelBase[d] + (u - cutLow[d]) * levelScale[d]
-                        // 1 when k differs from x's bin, without a branch.
-                        let difference = k ^ own[j]
-                        let mismatch = Int(truncatingIfNeeded: UInt(bitPattern: difference | -difference) >> 63)
-                        zr[j] = Double(1 &- mismatch)
-                        mismatches &+= mismatch
-                    }
-                    distances[i + r] = Double(mismatches).squareRoot()
-                }
-                let n = rows * m
-                LIMETruncatedNormal.quantiles(levels, into: quantiles, count: n)
-                values(chosen: chosen, quantiles: quantiles, draws: draws, count: n, into: out + i * m)
-                i += rows
-            }
-        }}}}}}
     }
 
-    /// The clamped values of one block from its bins and quantiles, and the exact redraws of far-tail bins.
-    private func values(
-        chosen: UnsafePointer<Int32>, quantiles: UnsafePointer<Double>, draws: UnsafePointer<Double>, count n: Int,
-        into out: UnsafeMutablePointer<Float>
-    ) {
-        centre.withUnsafeBufferPointer { centre in
-        slope.withUnsafeBufferPointer { slope in
-        lower.withUnsafeBufferPointer { lower in
-        upper.withUnsafeBufferPointer { upper in
-            for e in 0..<n {
-                let d = Int(chosen[e])
-                let v = centre[d] + slope[d] * quantiles[e]
-                out[e] = Float(Swift.min(upper[d], Swift.max(lower[d], v)))
+    /// Copies of the table's arrays in manually managed memory, so the hot loop reads plain pointers.
+    private struct Pointers {
+        let start: UnsafeMutablePointer<Int>
+        let own: UnsafeMutablePointer<Int>
+        let cut: UnsafeMutablePointer<Double>
+        let cutLow: UnsafeMutablePointer<Double>
+        let levelBase: UnsafeMutablePointer<Double>
+        let levelScale: UnsafeMutablePointer<Double>
+        let centre: UnsafeMutablePointer<Double>
+        let slope: UnsafeMutablePointer<Double>
+        let lower: UnsafeMutablePointer<Double>
+        let upper: UnsafeMutablePointer<Double>
+
+        init(_ table: LIMEBinTable, instanceBins: [Int]) {
+            func copy<T>(_ values: [T]) -> UnsafeMutablePointer<T> {
+                let p = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(values.count, 1))
+                p.initialize(from: values, count: values.count)
+                return p
             }
-        }}}}
-        guard hasExact else { return }
-        for e in 0..<n where exact[Int(chosen[e])] {
-            let d = Int(chosen[e])
-            let v = Swift.min(Swift.max((draws[e] - cutLow[d]) * inverseWidth[d], 0), 1)
-            out[e] = Float(distributions[d].value(uniform: v))
+            start = copy(table.binStart)
+            own = copy(instanceBins)
+            cut = copy(table.thresholds)
+            cutLow = copy(table.cutLow)
+            levelBase = copy(table.levelBase)
+            levelScale = copy(table.levelScale)
+            centre = copy(table.centre)
+            slope = copy(table.slope)
+            lower = copy(table.lower)
+            upper = copy(table.upper)
+        }
+
+        func release() {
+            start.deallocate()
+            own.deallocate()
+            for p in [cut, cutLow, levelBase, levelScale, centre, slope, lower, upper] { p.deallocate() }
         }
     }
 }

@@ -67,23 +67,17 @@ public struct LIMESampler: Sendable {
         let m = width
         if let discretizer, let table = bins {
             let own = (0..<m).map { discretizer.bin(of: Double(x[$0]), feature: $0) }
-            // Every entry is written below, so the buffers start uninitialised.
-            var z = [Double](), distances = [Double]()
-            let samples = [Float](unsafeUninitializedCapacity: count * m) { sp, sc in
-                z = [Double](unsafeUninitializedCapacity: count * m) { zp, zc in
-                    distances = [Double](unsafeUninitializedCapacity: count) { dp, dc in
+            var samples = [Float](repeating: 0, count: count * m)
+            var z = [Double](repeating: 1, count: count * m)
+            var distances = [Double](repeating: 0, count: count)
+            for j in 0..<m { samples[j] = x[j] }
+            samples.withUnsafeMutableBufferPointer { sp in
+                z.withUnsafeMutableBufferPointer { zp in
+                    distances.withUnsafeMutableBufferPointer { dp in
                         guard let s = sp.baseAddress, let zb = zp.baseAddress, let d = dp.baseAddress else { return }
-                        for j in 0..<m {
-                            s[j] = x[j]
-                            zb[j] = 1
-                        }
-                        d[0] = 0
                         table.fill(instanceBins: own, width: m, count: count, out: s, z: zb, distances: d, rng: &rng)
-                        dc = count
                     }
-                    zc = count * m
                 }
-                sc = count * m
             }
             return LIMENeighbourhood(count: count, width: m, samples: samples, interpretable: z, distances: distances,
                                      instanceBins: own)
