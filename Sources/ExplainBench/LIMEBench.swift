@@ -21,7 +21,10 @@ func limeBenchmarkModel(seed: UInt64 = 17) -> ClosurePredictor {
             let out = bias.count
             // C starts as the bias in every row, so one gemm with beta = 1 adds X Wᵀ to it.
             var next = [Float](unsafeUninitializedCapacity: n * out) { buffer, count in
-                for i in 0..<n { for j in 0..<out { buffer[i * out + j] = bias[j] } }
+                bias.withUnsafeBufferPointer { b in
+                    guard let row = buffer.baseAddress, let source = b.baseAddress else { return }
+                    for i in 0..<n { (row + i * out).update(from: source, count: out) }
+                }
                 count = n * out
             }
             activations.withUnsafeBufferPointer { a in

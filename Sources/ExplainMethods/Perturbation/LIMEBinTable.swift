@@ -17,6 +17,10 @@ struct LIMEBinTable: Sendable {
     let binStart: [Int]
     /// Cumulative frequency thresholds, one per bin; +∞ from the last bin with mass on, so draws never land past it.
     let thresholds: [Double]
+    /// The thresholds of feature j that can move a draw up a bin (all but the last bin's), padded with +∞ to
+    /// `thresholdStride` per feature, so every feature runs the same branch-free count.
+    let paddedThresholds: [Double]
+    let thresholdStride: Int
     /// C_{k−1}: the cumulative frequency below each bin.
     let cutLow: [Double]
     /// 1 / f_k, with f_k measured up to 1 for the last bin with mass (0 for empty bins, never drawn).
@@ -75,6 +79,13 @@ struct LIMEBinTable: Sendable {
         }
         binStart = starts
         thresholds = cuts
+        let stride = Swift.max(1, zip(starts.dropFirst(), starts).map { $0 - $1 - 1 }.max() ?? 1)
+        var padded = [Double](repeating: .infinity, count: stride * discretizer.features.count)
+        for j in discretizer.features.indices {
+            for t in starts[j]..<(starts[j + 1] - 1) { padded[j * stride + t - starts[j]] = cuts[t] }
+        }
+        paddedThresholds = padded
+        thresholdStride = stride
         cutLow = lows
         inverseWidth = inverse
         levelBase = base
@@ -103,32 +114,41 @@ struct LIMEBinTable: Sendable {
         let scratch = Scratch(block: block)
         defer { scratch.release() }
         let bins = Pointers(self, instanceBins: instanceBins)
+        let stride = thresholdStride
         defer { bins.release() }
         var i = 1
         while i < count {
             let rows = Swift.min(blockRows, count - i)
+            // Pass 1: the draws, bins, z and distances. Pass 2: the levels, whose gathers no longer wait on the draw.
             for r in 0..<rows {
                 var mismatches = 0
-                let zr = z + (i + r) * m
+                let zr = z + (i &+ r) &* m, base = r &* m
                 for j in 0..<m {
                     let u = LIMESampler.openUniform(&rng)
-                    // k = #{t : cut[t] ≤ u}: the sign bit of u − cut[t] is 0 exactly when cut[t] ≤ u (u − u is +0),
-                    // and a +∞ threshold gives −∞, sign 1.
-                    var k = 0
-                    for t in bins.start[j]..<(bins.start[j + 1] - 1) {
-                        k &+= Int(truncatingIfNeeded: ~(u - bins.cut[t]).bitPattern >> 63)
+                    // k = #{t : cut[t] ≤ u}, the bin.
+                    let c = bins.cut + j &* stride
+                    var k: Int
+                    if stride == 3 {
+                        // Quartiles, the default: unrolled.
+                        k = Self.atOrBelow(c[0], u) &+ Self.atOrBelow(c[1], u) &+ Self.atOrBelow(c[2], u)
+                    } else {
+                        k = 0
+                        for t in 0..<stride { k &+= Self.atOrBelow(c[t], u) }
                     }
-                    let e = r * m + j, d = bins.start[j] &+ k
-                    scratch.chosen[e] = Int32(truncatingIfNeeded: d)
+                    let e = base &+ j
+                    scratch.chosen[e] = Int32(truncatingIfNeeded: bins.start[j] &+ k)
                     scratch.draws[e] = u
-                    scratch.levels[e] = bins.levelBase[d] + (u - bins.cutLow[d]) * bins.levelScale[d]
                     // 1 when k differs from x's bin, without a branch.
                     let difference = k ^ bins.own[j]
-                    let mismatch = Int(truncatingIfNeeded: UInt(bitPattern: difference | -difference) >> 63)
+                    let mismatch = Int(truncatingIfNeeded: UInt(bitPattern: difference | (0 &- difference)) >> 63)
                     zr[j] = Double(1 &- mismatch)
                     mismatches &+= mismatch
                 }
-                distances[i + r] = Double(mismatches).squareRoot()
+                distances[i &+ r] = Double(mismatches).squareRoot()
+            }
+            for e in 0..<(rows &* m) {
+                let d = Int(scratch.chosen[e])
+                scratch.levels[e] = bins.levelBase[d] + (scratch.draws[e] - bins.cutLow[d]) * bins.levelScale[d]
             }
             let n = rows * m
             LIMETruncatedNormal.quantiles(scratch.levels, into: scratch.quantiles, count: n)
@@ -147,6 +167,13 @@ struct LIMEBinTable: Sendable {
             }
             i += rows
         }
+    }
+
+    /// 1 when `threshold ≤ u`, else 0, without a branch: the sign bit of u − threshold is 0 exactly then (u − u is +0),
+    /// and a +∞ threshold gives −∞, sign 1.
+    @inline(__always)
+    private static func atOrBelow(_ threshold: Double, _ u: Double) -> Int {
+        Int(truncatingIfNeeded: ~(u - threshold).bitPattern >> 63)
     }
 
     /// The per-block work arrays of `fill`.
@@ -190,7 +217,7 @@ struct LIMEBinTable: Sendable {
             }
             start = copy(table.binStart)
             own = copy(instanceBins)
-            cut = copy(table.thresholds)
+            cut = copy(table.paddedThresholds)
             cutLow = copy(table.cutLow)
             levelBase = copy(table.levelBase)
             levelScale = copy(table.levelScale)
