@@ -125,15 +125,16 @@ struct LIMEBinTable: Sendable {
                 let zr = z + (i &+ r) &* m, base = r &* m
                 for j in 0..<m {
                     let u = LIMESampler.openUniform(&rng)
-                    // k = #{t : cut[t] ≤ u}, the bin.
-                    let c = bins.cut + j &* stride
+                    // k = #{t : cut[t] ≤ u}, the bin. u and the thresholds are positive (or +∞), where IEEE order is the
+                    // order of the bit patterns, so the comparisons are integer ones without branches.
+                    let ub = u.bitPattern, c = bins.cut + j &* stride
                     var k: Int
                     if stride == 3 {
                         // Quartiles, the default: unrolled.
-                        k = Self.atOrBelow(c[0], u) &+ Self.atOrBelow(c[1], u) &+ Self.atOrBelow(c[2], u)
+                        k = Self.atOrBelow(c[0], ub) &+ Self.atOrBelow(c[1], ub) &+ Self.atOrBelow(c[2], ub)
                     } else {
                         k = 0
-                        for t in 0..<stride { k &+= Self.atOrBelow(c[t], u) }
+                        for t in 0..<stride { k &+= Self.atOrBelow(c[t], ub) }
                     }
                     let e = base &+ j
                     scratch.chosen[e] = Int32(truncatingIfNeeded: bins.start[j] &+ k)
@@ -169,11 +170,10 @@ struct LIMEBinTable: Sendable {
         }
     }
 
-    /// 1 when `threshold ≤ u`, else 0, without a branch: the sign bit of u − threshold is 0 exactly then (u − u is +0),
-    /// and a +∞ threshold gives −∞, sign 1.
+    /// 1 when `threshold ≤ u`, else 0, for the bit patterns of non-negative doubles (or +∞).
     @inline(__always)
-    private static func atOrBelow(_ threshold: Double, _ u: Double) -> Int {
-        Int(truncatingIfNeeded: ~(u - threshold).bitPattern >> 63)
+    private static func atOrBelow(_ threshold: UInt64, _ u: UInt64) -> Int {
+        u >= threshold ? 1 : 0
     }
 
     /// The per-block work arrays of `fill`.
@@ -200,7 +200,8 @@ struct LIMEBinTable: Sendable {
     private struct Pointers {
         let start: UnsafeMutablePointer<Int>
         let own: UnsafeMutablePointer<Int>
-        let cut: UnsafeMutablePointer<Double>
+        /// The bit patterns of the padded thresholds.
+        let cut: UnsafeMutablePointer<UInt64>
         let cutLow: UnsafeMutablePointer<Double>
         let levelBase: UnsafeMutablePointer<Double>
         let levelScale: UnsafeMutablePointer<Double>
@@ -217,7 +218,7 @@ struct LIMEBinTable: Sendable {
             }
             start = copy(table.binStart)
             own = copy(instanceBins)
-            cut = copy(table.paddedThresholds)
+            cut = copy(table.paddedThresholds.map(\.bitPattern))
             cutLow = copy(table.cutLow)
             levelBase = copy(table.levelBase)
             levelScale = copy(table.levelScale)
@@ -230,7 +231,8 @@ struct LIMEBinTable: Sendable {
         func release() {
             start.deallocate()
             own.deallocate()
-            for p in [cut, cutLow, levelBase, levelScale, centre, slope, lower, upper] { p.deallocate() }
+            cut.deallocate()
+            for p in [cutLow, levelBase, levelScale, centre, slope, lower, upper] { p.deallocate() }
         }
     }
 }
