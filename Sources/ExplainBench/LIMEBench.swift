@@ -21,7 +21,10 @@ func limeBenchmarkModel(seed: UInt64 = 17) -> ClosurePredictor {
             let out = bias.count
             // C starts as the bias in every row, so one gemm with beta = 1 adds X Wᵀ to it.
             var next = [Float](unsafeUninitializedCapacity: n * out) { buffer, count in
-                for i in 0..<n { for j in 0..<out { buffer[i * out + j] = bias[j] } }
+                bias.withUnsafeBufferPointer { b in
+                    guard let row = buffer.baseAddress, let source = b.baseAddress else { return }
+                    for i in 0..<n { (row + i * out).update(from: source, count: out) }
+                }
                 count = n * out
             }
             activations.withUnsafeBufferPointer { a in
@@ -95,9 +98,42 @@ func runLIMEBenchmark() {
               + "\(formatted(cpuPerRow)) ms/row CPU (reference: lime 0.2 about 28 ms/row on a 30-32-16-2 MLP); "
               + "batch of \(explained) rows in parallel: \(formatted(throughput)) rows/s wall, "
               + "\(formatted(batchCPU)) ms CPU per row")
+        printLIMEStages(explainer: explainer, x: rows.row(0), model: model)
     } catch {
         print("lime benchmark failed: \(error)")
     }
+}
+
+/// The thread CPU time of LIME's stages on one row, each the minimum over 20 repetitions (robust on a shared
+/// machine): sampling, the model on the neighbourhood, and the weighted ridge with standard errors.
+private func printLIMEStages(explainer: LIMEExplainer, x: [Float], model: ClosurePredictor) {
+    func fastest(_ body: () throws -> Void) rethrows -> Double {
+        var best = Double.infinity
+        for _ in 0..<20 {
+            let start = threadCPUSeconds()
+            try body()
+            best = min(best, (threadCPUSeconds() - start) * 1000)
+        }
+        return best
+    }
+    var rng = SplitMix64(seed: 3)
+    let hood = explainer.sampler.sample(around: x, count: explainer.samples, rng: &rng)
+    let sampling = fastest { _ = explainer.sampler.sample(around: x, count: explainer.samples, rng: &rng) }
+    let batch = Tensor(shape: [hood.count, hood.width], scalars: hood.samples)
+    let targets = (try? model.predict(batch)).map { out in (0..<hood.count).map { Double(out.scalars[$0 * 2]) } }
+        ?? [Double](repeating: 0, count: hood.count)
+    let modelTime = (try? fastest { _ = try model.predict(batch) }) ?? .nan
+    let weights = hood.distances.map { LIMEExplainer.kernel(distance: $0, width: explainer.kernelWidth) }
+    let ridge = fastest {
+        _ = WeightedRidge(design: hood.interpretable, rows: hood.count, columns: hood.width, targets: targets,
+                          weights: weights).fit(alpha: LIMEExplainer.ridgeAlpha)
+    }
+    let total = fastest {
+        var stream = SplitMix64(seed: 9)
+        _ = try? explainer.explain(x, row: 0, target: .predicted, predictor: model, rng: &stream)
+    }
+    print("lime stages (thread CPU, best of 20): sampling \(formatted(sampling)) ms, model \(formatted(modelTime)) ms, "
+          + "ridge with std errors \(formatted(ridge)) ms, whole row \(formatted(total)) ms")
 }
 
 /// Seconds in a duration.

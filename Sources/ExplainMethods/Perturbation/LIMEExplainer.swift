@@ -128,7 +128,7 @@ public struct LIMEExplainer: Sendable {
         }
         var hood = sampler.sample(around: x, count: samples, rng: &rng)
         let (targets, t) = try evaluate(hood, target: target, predictor: predictor, row: row)
-        let weights = hood.distances.map { Self.kernel(distance: $0, width: kernelWidth) }
+        let weights = kernelWeights(hood.distances)
         let z0 = Array(hood.interpretable[0..<m])
         // Hand the design over without a copy: the ridge centres it in place.
         let design = hood.interpretable
@@ -154,6 +154,18 @@ public struct LIMEExplainer: Sendable {
                 "model_evaluations": Double(samples), "selected_features": Double(selected.count),
             ],
             flags: flags, featureLabels: labels, outputs: nil)
+    }
+
+    /// lime's kernel of every distance. Discretised distances are √(number of mismatches), so their M + 1 values are
+    /// tabulated once; the table holds exactly `kernel(distance:width:)` of those distances.
+    private func kernelWeights(_ distances: [Double]) -> [Double] {
+        guard sampler.discretizer != nil else { return distances.map { Self.kernel(distance: $0, width: kernelWidth) } }
+        let table = (0...width).map { Self.kernel(distance: Double($0).squareRoot(), width: kernelWidth) }
+        return distances.map { d in
+            let k = Int((d * d).rounded())
+            guard k >= 0 && k <= width && Double(k).squareRoot() == d else { return Self.kernel(distance: d, width: kernelWidth) }
+            return table[k]
+        }
     }
 
     /// Runs the model on the neighbourhood in large batches; returns the target column and the resolved target.

@@ -19,7 +19,9 @@ public struct LIMENeighbourhood: Sendable, Equatable {
 /// Generates LIME's tabular neighbourhoods (lime's `__data_inverse`), separately from the surrogate fit.
 ///
 /// Discretised modes: for every row i ≥ 1 and feature j a bin is drawn with the training bin frequencies;
-/// z_ij = 1 when it is x_j's bin, and the raw value is drawn from the bin's truncated normal (`LIMEDiscretizer`).
+/// z_ij = 1 when it is x_j's bin, and the raw value is drawn from the bin's truncated normal (`LIMEDiscretizer`). One
+/// uniform draw gives both: its position inside the chosen bin's frequency interval is the inverse-CDF draw of the
+/// value (`LIMEBinTable`).
 /// Continuous mode: raw values are mean_j + std_j · N(0, 1) (std 0 counts as 1), and z is the standardised sample.
 /// Row 0 is x itself, with z_0 = 1 (discretised) or the standardised x. Distances are Euclidean in z from z_0.
 public struct LIMESampler: Sendable {
@@ -31,11 +33,8 @@ public struct LIMESampler: Sendable {
     public let mean: [Double]
     /// The training population std of each feature, with 0 replaced by 1 (scikit-learn's `StandardScaler`).
     public let scale: [Double]
-    /// The bins of all features, flattened: feature j owns `binStart[j] ..< binStart[j + 1]`.
-    let distributions: [LIMETruncatedNormal]
-    let binStart: [Int]
-    /// Cumulative frequency thresholds, one per bin; +∞ from the last bin with mass on, so draws never land past it.
-    let thresholds: [Double]
+    /// The bins of all features, flattened for sampling (discretised modes).
+    let bins: LIMEBinTable?
 
     /// The number of features.
     public var width: Int { mean.count }
@@ -52,26 +51,11 @@ public struct LIMESampler: Sendable {
         self.scale = std.map { $0 > 0 ? $0 : 1 }
         if discretization == .none {
             discretizer = nil
-            distributions = []
-            binStart = []
-            thresholds = []
+            bins = nil
         } else {
             let d = try LIMEDiscretizer(kind: discretization, featureStats: featureStats, background: background)
             discretizer = d
-            var flat = [LIMETruncatedNormal](), starts = [0], cuts = [Double]()
-            for f in d.features {
-                let lastWithMass = f.bins.lastIndex { $0.frequency > 0 } ?? 0
-                var running = 0.0
-                for (k, bin) in f.bins.enumerated() {
-                    flat.append(LIMETruncatedNormal(mean: bin.mean, std: bin.std, lower: bin.lower, upper: bin.upper))
-                    running += bin.frequency
-                    cuts.append(k >= lastWithMass ? .infinity : running)
-                }
-                starts.append(flat.count)
-            }
-            distributions = flat
-            binStart = starts
-            thresholds = cuts
+            bins = LIMEBinTable(d)
         }
     }
 
@@ -81,16 +65,28 @@ public struct LIMESampler: Sendable {
     public func sample(around x: [Float], count: Int, rng: inout SplitMix64) -> LIMENeighbourhood {
         precondition(x.count == width && count >= 1, "LIMESampler.sample: bad shape")
         let m = width
+        if let discretizer, let table = bins {
+            let own = (0..<m).map { discretizer.bin(of: Double(x[$0]), feature: $0) }
+            var samples = [Float](repeating: 0, count: count * m)
+            var z = [Double](repeating: 1, count: count * m)
+            var distances = [Double](repeating: 0, count: count)
+            for j in 0..<m { samples[j] = x[j] }
+            samples.withUnsafeMutableBufferPointer { sp in
+                z.withUnsafeMutableBufferPointer { zp in
+                    distances.withUnsafeMutableBufferPointer { dp in
+                        guard let s = sp.baseAddress, let zb = zp.baseAddress, let d = dp.baseAddress else { return }
+                        table.fill(instanceBins: own, width: m, count: count, out: s, z: zb, distances: d, rng: &rng)
+                    }
+                }
+            }
+            return LIMENeighbourhood(count: count, width: m, samples: samples, interpretable: z, distances: distances,
+                                     instanceBins: own)
+        }
         var samples = [Float](repeating: 0, count: count * m)
         var z = [Double](repeating: 0, count: count * m)
         var distances = [Double](repeating: 0, count: count)
         for j in 0..<m { samples[j] = x[j] }
-        var bins = [Int]()
-        if let discretizer {
-            bins = (0..<m).map { discretizer.bin(of: Double(x[$0]), feature: $0) }
-            for j in 0..<m { z[j] = 1 }
-            sampleBins(instanceBins: bins, count: count, samples: &samples, z: &z, distances: &distances, rng: &rng)
-        } else {
+        do {
             var z0 = [Double](repeating: 0, count: m)
             for j in 0..<m {
                 z0[j] = (Double(x[j]) - mean[j]) / scale[j]
@@ -126,70 +122,7 @@ public struct LIMESampler: Sendable {
             }
         }
         return LIMENeighbourhood(count: count, width: m, samples: samples, interpretable: z, distances: distances,
-                                 instanceBins: bins)
-    }
-
-    /// Fills rows 1..<count of a discretised neighbourhood (the hot loop of LIME).
-    ///
-    /// Works in blocks of rows: first the bins (the number of cumulative thresholds at or below a uniform draw, as
-    /// `numpy.random.choice` with `p`, counted without branches) and the probability levels of the value draws, then
-    /// all normal quantiles of the block in one vectorisable pass, then the values.
-    private func sampleBins(
-        instanceBins: [Int], count: Int, samples: inout [Float], z: inout [Double], distances: inout [Double],
-        rng: inout SplitMix64
-    ) {
-        let m = width
-        let blockRows = Swift.max(1, 2048 / Swift.max(m, 1))
-        let block = blockRows * m
-        // Scratch per block: the chosen bin, the value draw, its probability level and its normal quantile.
-        var scratch = [Double](repeating: 0.5, count: 3 * block)
-        var chosen = [Int](repeating: 0, count: block)
-        let own = instanceBins
-        distributions.withUnsafeBufferPointer { dist in
-        thresholds.withUnsafeBufferPointer { cut in
-        binStart.withUnsafeBufferPointer { start in
-        own.withUnsafeBufferPointer { own in
-        scratch.withUnsafeMutableBufferPointer { scratch in
-        chosen.withUnsafeMutableBufferPointer { chosen in
-        samples.withUnsafeMutableBufferPointer { out in
-        z.withUnsafeMutableBufferPointer { zb in
-        distances.withUnsafeMutableBufferPointer { dd in
-            guard let base = scratch.baseAddress else { return }
-            let draws = base, levels = base + block, quantiles = base + 2 * block
-            var i = 1
-            while i < count {
-                let rows = Swift.min(blockRows, count - i)
-                for r in 0..<rows {
-                    var mismatches = 0
-                    for j in 0..<m {
-                        let u = Self.openUniform(&rng)
-                        // k = #{t : cut[t] ≤ u}: the sign bit of u − cut[t] is 0 exactly when cut[t] ≤ u (u − u is
-                        // +0), and a +∞ threshold gives −∞, sign 1. No branch on the random draw.
-                        var k = 0
-                        for t in start[j]..<(start[j + 1] - 1) {
-                            k &+= Int(truncatingIfNeeded: ~(u - cut[t]).bitPattern >> 63)
-                        }
-                        let e = r * m + j, d = start[j] + k
-                        let v = rng.nextUniform()
-                        chosen[e] = d
-                        draws[e] = v
-                        levels[e] = dist[d].level(uniform: v)
-                        // 1 when k differs from x's bin, again without a branch.
-                        let difference = k ^ own[j]
-                        let mismatch = Int(truncatingIfNeeded: UInt(bitPattern: difference | -difference) >> 63)
-                        zb[(i + r) * m + j] = Double(1 - mismatch)
-                        mismatches &+= mismatch
-                    }
-                    dd[i + r] = Double(mismatches).squareRoot()
-                }
-                let n = rows * m
-                LIMETruncatedNormal.quantiles(levels, into: quantiles, count: n)
-                for e in 0..<n {
-                    out[i * m + e] = Float(dist[chosen[e]].value(quantile: quantiles[e], uniform: draws[e]))
-                }
-                i += rows
-            }
-        }}}}}}}}}
+                                 instanceBins: [])
     }
 
     /// A uniform draw in the open interval (0, 1).

@@ -20,7 +20,7 @@ struct LIMETruncatedNormal: Sendable, Equatable {
     let lower: Double
     let upper: Double
     /// −1 when the standardised interval was mirrored to (−b, −a), else +1.
-    private let sign: Double
+    let sign: Double
     /// Φ at the lower end of the (possibly mirrored) standardised interval, and the probability mass inside it.
     private let pLow: Double
     private let pSpan: Double
@@ -30,6 +30,14 @@ struct LIMETruncatedNormal: Sendable, Equatable {
     private let mode: Mode
 
     private enum Mode: Sendable, Equatable { case point, quantile, exponentialTail }
+
+    /// Whether values are mean + sign·std·Φ⁻¹(level) (neither a single point nor the far-tail limit).
+    var isQuantile: Bool { mode == .quantile }
+    /// Whether the interval is so far in the tail that values use the exponential limit.
+    var isExponentialTail: Bool { mode == .exponentialTail }
+    /// The level at u = 0 and its range: level(uniform: u) = levelLow + u · levelSpan.
+    var levelLow: Double { pLow }
+    var levelSpan: Double { pSpan }
 
     /// Creates the distribution; `std` must be positive unless `lower == upper`.
     init(mean: Double, std: Double, lower: Double, upper: Double) {

@@ -61,32 +61,32 @@ public struct WeightedRidge: Sendable {
         precondition(z.count == rows * columns && y.count == rows && w.count == rows, "WeightedRidge: shapes")
         let totalWeight = w.reduce(0, +)
         precondition(totalWeight > 0, "WeightedRidge: weights must have a positive sum")
-        var means = [Double](repeating: 0, count: columns)
-        var yMean = 0.0
-        // Summed in the same order as Σw, so a constant column's mean is exactly its value and it centres to zero.
-        z.withUnsafeBufferPointer { zp in
-            means.withUnsafeMutableBufferPointer { mp in
-                for i in 0..<rows {
-                    yMean += w[i] * y[i]
-                    for j in 0..<columns { mp[j] += w[i] * zp[i * columns + j] }
-                }
-            }
-        }
-        yMean /= totalWeight
-        for j in 0..<columns { means[j] /= totalWeight }
         var design = z
+        var means = [Double](repeating: 0, count: columns)
         var targets = [Double](repeating: 0, count: rows)
-        var tss = 0.0
+        var yMean = 0.0, tss = 0.0
         design.withUnsafeMutableBufferPointer { dp in
-            means.withUnsafeBufferPointer { mp in
-                for i in 0..<rows {
-                    let root = w[i].squareRoot()
-                    targets[i] = root * (y[i] - yMean)
-                    tss += targets[i] * targets[i]
-                    for j in 0..<columns { dp[i * columns + j] = root * (dp[i * columns + j] - mp[j]) }
-                }
+        means.withUnsafeMutableBufferPointer { mp in
+        targets.withUnsafeMutableBufferPointer { tp in
+        w.withUnsafeBufferPointer { wp in
+        y.withUnsafeBufferPointer { yp in
+            guard let d = dp.baseAddress, let mean = mp.baseAddress else { return }
+            // Summed in the same order as Σw, so a constant column's mean is exactly its value and it centres to zero.
+            for i in 0..<rows {
+                let wi = wp[i], row = d + i * columns
+                yMean += wi * yp[i]
+                for j in 0..<columns { mean[j] += wi * row[j] }
             }
-        }
+            yMean /= totalWeight
+            for j in 0..<columns { mean[j] /= totalWeight }
+            for i in 0..<rows {
+                let root = wp[i].squareRoot(), row = d + i * columns
+                let t = root * (yp[i] - yMean)
+                tp[i] = t
+                tss += t * t
+                for j in 0..<columns { row[j] = root * (row[j] - mean[j]) }
+            }
+        }}}}}
         var gram = [Double](repeating: 0, count: columns * columns)
         var moments = [Double](repeating: 0, count: columns)
         if rows > 0 && columns > 0 {
@@ -161,33 +161,38 @@ public struct WeightedRidge: Sendable {
         // T = diag(e) Z̃_S, so TᵀT = Σ w² r² z̃ z̃ᵀ (each row of Z̃ and e carries one √w); accumulated over blocks of
         // rows to bound memory.
         let blockRows = 512
+        let everyColumn = k == m && columns.elementsEqual(0..<m)
         var t = [Double](repeating: 0, count: blockRows * k)
         var meat = [Double](repeating: 0, count: k * k)
-        var start = 0
-        while start < n {
-            let rows = Swift.min(blockRows, n - start)
-            for r in 0..<rows {
-                let e = residuals[start + r]
-                for (c, j) in columns.enumerated() { t[r * k + c] = e * scaledDesign[(start + r) * m + j] }
+        scaledDesign.withUnsafeBufferPointer { dp in
+        residuals.withUnsafeBufferPointer { rp in
+        columns.withUnsafeBufferPointer { cp in
+        t.withUnsafeMutableBufferPointer { tp in
+        meat.withUnsafeMutableBufferPointer { mp in
+            guard let design = dp.baseAddress, let tb = tp.baseAddress, let mb = mp.baseAddress else { return }
+            var start = 0
+            while start < n {
+                let rows = Swift.min(blockRows, n - start)
+                for r in 0..<rows {
+                    let e = rp[start + r], source = design + (start + r) * m, target = tb + r * k
+                    if everyColumn {
+                        for c in 0..<k { target[c] = e * source[c] }
+                    } else {
+                        for c in 0..<k { target[c] = e * source[cp[c]] }
+                    }
+                }
+                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(k), Int32(rows), 1, tb, Int32(k), 1, mb,
+                            Int32(k))
+                start += rows
             }
-            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(k), Int32(rows), 1, t, Int32(k), 1, &meat,
-                        Int32(k))
-            start += rows
-        }
+        }}}}}
         for a in 0..<k { for b in 0..<a { meat[a * k + b] = meat[b * k + a] } }
         var a = [Double](repeating: 0, count: k * k)
         for (r, i) in columns.enumerated() {
             for (c, j) in columns.enumerated() { a[r * k + c] = gram[i * m + j] }
             a[r * k + r] += alpha
         }
-        // A⁻¹, one column at a time (k is small).
-        var inverse = [Double](repeating: 0, count: k * k)
-        for c in 0..<k {
-            var unit = [Double](repeating: 0, count: k)
-            unit[c] = 1
-            let x = LinearSolve.symmetric(a, n: k, unit).x
-            for r in 0..<k { inverse[r * k + c] = x[r] }
-        }
+        let inverse = Self.inverse(a, n: k)
         let correction = n - k - 1 > 0 ? Double(n) / Double(n - k - 1) : 1
         var out = [Double](repeating: 0, count: k)
         for c in 0..<k {
@@ -201,6 +206,32 @@ public struct WeightedRidge: Sendable {
             out[c] = (Swift.max(v, 0) * correction).squareRoot()
         }
         return out
+    }
+
+    /// The inverse of a symmetric positive (semi-)definite n×n matrix: one Cholesky solve with n right-hand sides
+    /// (`dposv`), or column by column through `LinearSolve.symmetric` (SVD fallback) when Cholesky fails.
+    static func inverse(_ a: [Double], n: Int) -> [Double] {
+        var factor = a
+        var identity = [Double](repeating: 0, count: n * n)
+        for c in 0..<n { identity[c * n + c] = 1 }
+        var info: Int32 = 0
+        var nn = Int32(n), nrhs = Int32(n), lda = Int32(n), ldb = Int32(n)
+        var uplo: CChar = 0x55 // "U"; A is symmetric, so row- and column-major storage agree.
+        dposv_(&uplo, &nn, &nrhs, &factor, &lda, &identity, &ldb, &info)
+        if info == 0, identity.allSatisfy({ $0.isFinite }) {
+            // Column c of the column-major solution is A⁻¹e_c; transpose into row-major.
+            var inverse = identity
+            for r in 0..<n { for c in 0..<n { inverse[r * n + c] = identity[c * n + r] } }
+            return inverse
+        }
+        var inverse = [Double](repeating: 0, count: n * n)
+        for c in 0..<n {
+            var unit = [Double](repeating: 0, count: n)
+            unit[c] = 1
+            let x = LinearSolve.symmetric(a, n: n, unit).x
+            for r in 0..<n { inverse[r * n + c] = x[r] }
+        }
+        return inverse
     }
 
     /// scikit-learn's `r2_score`: 1 − rss/tss, with 1 for a perfect fit of a constant and 0 otherwise when tss = 0.
