@@ -17,7 +17,7 @@ pages=$(mktemp -d)
 "$explain" --model samples/breast_cancer/model.json --input samples/breast_cancer/explain.csv --method all --rows 0 \
   --out "$pages/report.pdf" --png "$pages" --quiet
 mkdir -p docs/images
-# The README shows the row page of that run: all seven methods side by side, with diagnostics and agreement.
-cp "$pages/page-010.png" docs/images/report-row-page.png
+# The README shows the row page of that run (page 9: title, seven summaries, then the row): all seven methods side by side, with diagnostics and agreement.
+cp "$pages/page-009.png" docs/images/report-row-page.png
 rm -rf "$pages"
 ls -l reports docs/images
