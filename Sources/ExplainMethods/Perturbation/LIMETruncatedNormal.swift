@@ -102,21 +102,7 @@ struct LIMETruncatedNormal: Sendable, Equatable {
     /// few entries in the tails (p < 0.02425 or p > 0.97575) are recomputed afterwards.
     static func quantiles(_ p: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, count: Int) {
         for e in 0..<count {
-            let q = p[e] - 0.5
-            let r = q * q
-            var num = -3.969683028665376e+01
-            num = num * r + 2.209460984245205e+02
-            num = num * r - 2.759285104469687e+02
-            num = num * r + 1.383577518672690e+02
-            num = num * r - 3.066479806614716e+01
-            num = num * r + 2.506628277459239e+00
-            var den = -5.447609879822406e+01
-            den = den * r + 1.615858368580409e+02
-            den = den * r - 1.556989798598866e+02
-            den = den * r + 6.680131188771972e+01
-            den = den * r - 1.328068155288572e+01
-            den = den * r + 1
-            out[e] = num * q / den
+            out[e] = centralRatio(p[e] - 0.5)
         }
         for e in 0..<count where p[e] < 0.02425 || p[e] > 1 - 0.02425 {
             out[e] = quantile(p[e])
@@ -143,7 +129,13 @@ struct LIMETruncatedNormal: Sendable, Equatable {
             let q = (-2 * log1p(-p)).squareRoot()
             return -tailRatio(q)
         }
-        let q = p - 0.5
+        return centralRatio(p - 0.5)
+    }
+
+    /// Acklam's central rational function of q = p − ½ (valid for 0.02425 ≤ p ≤ 0.97575); branch-free, so the
+    /// loop in `quantiles` vectorises.
+    @inline(__always)
+    static func centralRatio(_ q: Double) -> Double {
         let r = q * q
         var num = -3.969683028665376e+01
         num = num * r + 2.209460984245205e+02
