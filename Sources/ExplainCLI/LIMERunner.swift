@@ -8,6 +8,9 @@ enum LIMERunner {
                                          Dictionary(uniqueKeysWithValues: LIMEDiscretization.allCases.map { ($0.rawValue, $0) }))
         let selection = try job.choice(options.featureSelection, flag: "--feature-selection", default: LIMEFeatureSelection.none,
                                        Dictionary(uniqueKeysWithValues: LIMEFeatureSelection.allCases.map { ($0.rawValue, $0) }))
+        if let samples = options.samples, samples < 2 {
+            throw ExplainError(.invalidArgument, "lime needs at least 2 samples, got \(samples)", at: "--samples")
+        }
         let model = job.model
         guard job.modelFile.featureStats != nil || job.modelFile.background != nil else {
             throw ExplainError(.invalidArgument, "lime needs feature_stats or a background in the model file", at: job.command.model)
