@@ -40,9 +40,9 @@ private struct KernelSHAPBenchmark {
         std = stats.std.map { Float($0 > 0 ? $0 : 1) }
     }
 
-    /// breast_cancer.csv's 30 feature columns, or 569 synthetic rows when the file is missing.
+    /// The bundled breast_cancer.csv's 30 feature columns, or 569 synthetic rows when the file is missing.
     static func loadData() -> [[Float]] {
-        let path = "/work/shared/data/breast_cancer.csv"
+        let path = "samples/breast_cancer/breast_cancer.csv"  // run from the repository root
         if let text = try? String(contentsOfFile: path, encoding: .utf8) {
             let rows = text.split(separator: "\n").dropFirst().compactMap { line -> [Float]? in
                 let values = line.split(separator: ",").prefix(30).compactMap { Float($0) }
