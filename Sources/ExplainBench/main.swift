@@ -5,6 +5,7 @@ import ExplainKit
 let requested = Set(CommandLine.arguments.dropFirst())
 func wants(_ suite: String) -> Bool { requested.isEmpty || requested.contains(suite) }
 
+BLAS.setThreadCount(1)
 print("ExplainKit benchmarks (release build, single-threaded BLAS unless noted)")
 if wants("forward") { _ = runForwardBenchmark() }
 if wants("io") {
