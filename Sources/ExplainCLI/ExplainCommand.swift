@@ -18,6 +18,7 @@ public struct ExplainCommand: ParsableCommand {
     /// Runs the command line. `explain --help` (and `-h`, `help`) prints the root's help followed by the default
     /// command's, so every flag of `explain --model … --input …` is documented there with its default.
     public static func runMain(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
+        MemoryTuning.apply()
         if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
             print(helpMessage())
             print("\nFLAGS OF `explain --model <model> --input <input>` (the default `run` subcommand):")

@@ -3,7 +3,7 @@ import ExplainTensor
 /// Evaluates the interventional game v(S) = Σ_b w_b f(x_S, b_S̄) for many coalitions, in bounded chunks.
 ///
 /// Each coalition needs one model row per background row. Rows are built and evaluated at most
-/// `chunkBudget` scalars at a time (at least one coalition per chunk), so memory never grows with the number of
+/// `chunkBudget` scalars (inputs and activations) at a time (at least one coalition per chunk), so memory never grows with the number of
 /// coalitions; the outputs are reduced over the background in Double right away.
 struct CoalitionEvaluator {
     /// The explained row.
@@ -16,13 +16,15 @@ struct CoalitionEvaluator {
     let weights: [Double]
     let width: Int
     let outputCount: Int
-    /// The largest number of input scalars built at once.
+    /// The largest number of scalars one model call may touch.
     let chunkBudget: Int
+    /// The scalars one model row touches: its input and, for a `Model`, every layer's activations.
+    var rowFootprint: Int = 0
 
     var backgroundCount: Int { weights.count }
 
     /// The coalitions evaluated per model call.
-    var coalitionsPerChunk: Int { max(1, chunkBudget / max(1, backgroundCount * width)) }
+    var coalitionsPerChunk: Int { max(1, chunkBudget / max(1, backgroundCount * max(width, rowFootprint))) }
 
     /// Computes v(S) for coalitions `range` of `table`, appending `outputCount` values per coalition to `values`.
     ///

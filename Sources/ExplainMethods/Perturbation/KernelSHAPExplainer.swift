@@ -24,11 +24,13 @@ public struct KernelSHAPExplainer: Sendable {
     public let link: KernelSHAPLink
     /// When set, keep only the k largest |φ| per output and re-solve the constrained regression on them.
     public let topFeatures: Int?
-    /// The most input scalars built for one model call (at least one coalition's background block).
+    /// The most scalars one model call may touch: each model row counts its input and every layer's activations
+    /// (`GradientBatching.footprint(of:)`), so a CNN gets smaller chunks than an MLP. At least one coalition's
+    /// background block is evaluated per call.
     public let chunkBudget: Int
 
-    /// The default `chunkBudget`: 2^21 scalars (8 MB of Float32 rows).
-    public static let defaultChunkBudget = 1 << 21
+    /// The default `chunkBudget`: 2^16 scalars (256 KiB of Float32), so each model call stays in cache.
+    public static let defaultChunkBudget = 1 << 16
     /// Backgrounds larger than this get a cost warning.
     public static let backgroundWarningThreshold = 200
 
@@ -124,7 +126,8 @@ public struct KernelSHAPExplainer: Sendable {
         if let j = x.firstIndex(where: { !$0.isFinite }) {
             throw ExplainError(.invalidInput, "feature \(j) is not finite", at: "row \(row)")
         }
-        let evaluator = makeEvaluator(x, outputCount: predictor.outputCount)
+        let evaluator = makeEvaluator(x, outputCount: predictor.outputCount,
+                                      rowFootprint: GradientBatching.footprint(of: predictor))
         let (rawPrediction, rawMean) = try evaluator.endpoints(predictor: predictor)
         let predictions = rawPrediction.map(link.apply)
         let bases = rawMean.map(link.apply)
@@ -163,7 +166,7 @@ public struct KernelSHAPExplainer: Sendable {
     }
 
     /// The evaluator for row x: players are the columns where x differs from some positive-weight background row.
-    private func makeEvaluator(_ x: [Float], outputCount: Int) -> CoalitionEvaluator {
+    private func makeEvaluator(_ x: [Float], outputCount: Int, rowFootprint: Int) -> CoalitionEvaluator {
         let width = background.rows.sampleCount
         var rows = [Float](), weights = [Double]()
         for (b, w) in background.weights.enumerated() where w > 0 {
@@ -176,6 +179,6 @@ public struct KernelSHAPExplainer: Sendable {
             stride(from: j, to: rows.count, by: width).contains { rows[$0] != x[j] }
         }
         return CoalitionEvaluator(instance: x, columns: columns, background: rows, weights: weights, width: width,
-                                  outputCount: outputCount, chunkBudget: chunkBudget)
+                                  outputCount: outputCount, chunkBudget: chunkBudget, rowFootprint: rowFootprint)
     }
 }
