@@ -46,14 +46,11 @@ enum BenchModels {
 
     /// Multiply-adds per row of the dense and conv layers, times 2 (FLOPs).
     static func flopsPerRow(_ model: Model) -> Double {
-        var shape = model.inputShape
         var flops = 0.0
         for (layer, out) in zip(model.layers, model.layerShapes) {
             if let d = layer as? Dense { flops += 2 * Double(d.inputCount * d.outputCount) }
             if let c = layer as? Conv2D { flops += 2 * Double(out.reduce(1, *) * c.weight.shape[1...].reduce(1, *)) }
-            shape = out
         }
-        _ = shape
         return flops
     }
 }

@@ -73,8 +73,8 @@ struct ExplainJob {
         case .lime: return try LIMERunner.run(self)
         case .gradient, .saliency, .gradientXInput, .integratedGradients, .smoothgrad:
             return try GradientRunner.run(self, method: method)
-        default:
-            throw ExplainError(.unsupported, "method \(method.rawValue) is not available in this build", at: "--method")
+        case .all:
+            preconditionFailure("ExplainJob: --method all is expanded into its methods before running")
         }
     }
 
