@@ -68,7 +68,7 @@ private struct KernelSHAPBenchmark {
         return ClosurePredictor(inputWidth: 30, outputCount: 2) { batch in
             let n = batch.batchSize
             var out = [Float](repeating: 0, count: n * 2)
-            let block = 2048
+            let block = min(2048, max(1, n))
             var h1 = [Float](repeating: 0, count: block * 64), h2 = h1, logits = [Float](repeating: 0, count: block)
             batch.scalars.withUnsafeBufferPointer { input in
                 out.withUnsafeMutableBufferPointer { output in
@@ -127,6 +127,7 @@ private struct KernelSHAPBenchmark {
 
         // Throughput at the default budget.
         var rng = SplitMix64(seed: 1)
+        if ProcessInfo.processInfo.environment["KERNELSHAP_BENCH_SAMPLED_ONLY"] == nil {
         _ = try explainer.explain(explained[0], predictor: predictor, rng: &rng)
         var evaluations = 0
         let start = Date()
@@ -153,6 +154,18 @@ private struct KernelSHAPBenchmark {
                      Double(evaluations) * Self.flopsPerRow / cpu / 1e9,
                      Double(batchRows) * Self.flopsPerRow / modelSeconds / 1e9))
         print("kernelshap | peak memory (maxrss): \(usage.ru_maxrss / 1024) MB")
+        }
+        // One background row per sampled coalition, at the budget that reaches rel L2 ≈ 0.05 (benchmarks/README.md).
+        let sampled = try KernelSHAPExplainer(background: background, samples: 16000, backgroundPerCoalition: 1)
+        var sampledEvaluations = 0
+        let sampledStart = processCPUSeconds()
+        for (i, x) in explained.enumerated() {
+            var rowRNG = rng.derived(UInt64(i))
+            sampledEvaluations += try sampled.explain(x, row: i, predictor: predictor, rng: &rowRNG).modelEvaluations
+        }
+        let sampledCPU = processCPUSeconds() - sampledStart
+        print(String(format: "kernelshap | 1 background row per coalition, 16000 coalitions: %.1f ms/row CPU, %d model evaluations/row",
+                     1000 * sampledCPU / Double(explained.count), sampledEvaluations / explained.count))
         if let path = ProcessInfo.processInfo.environment["KERNELSHAP_BENCH_EXPORT"] {
             try export(to: path, background: backgroundRows, rows: Array(explained.prefix(8)))
         }
@@ -180,6 +193,23 @@ private struct KernelSHAPBenchmark {
                 let perRow = (processCPUSeconds() - start) / Double(rows.count)
                 sweep.append(["sampler": sampler.rawValue, "samples": samples, "seconds_per_row": perRow, "values": values])
             }
+        }
+        // One background row per sampled coalition (with the control variate): coalitions are ~100× cheaper.
+        for samples in [1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000, 32000] {
+            let explainer = try KernelSHAPExplainer(background: bg, samples: samples, backgroundPerCoalition: 1)
+            var values = [[Double]]()
+            var evaluations = 0
+            let start = processCPUSeconds()
+            for (i, x) in rows.enumerated() {
+                var rng = SplitMix64(seed: 100 + UInt64(i))
+                let result = try explainer.explain(x, predictor: predictor, rng: &rng)
+                values.append(result.values[1])
+                evaluations += result.modelEvaluations
+            }
+            let perRow = (processCPUSeconds() - start) / Double(rows.count)
+            sweep.append(["sampler": "\(KernelSHAPSampler.default.rawValue), 1 background row per coalition",
+                          "samples": samples, "seconds_per_row": perRow, "values": values,
+                          "evaluations_per_row": evaluations / rows.count])
         }
         let document: [String: Any] = [
             "widths": Self.widths, "mean": mean, "std": std,

@@ -6,6 +6,7 @@ let requested = Set(CommandLine.arguments.dropFirst())
 func wants(_ suite: String) -> Bool { requested.isEmpty || requested.contains(suite) }
 
 BLAS.setThreadCount(1)
+MemoryTuning.apply()  // as the CLI does: freed activation buffers stay in the heap
 print("ExplainKit benchmarks (release build, single-threaded BLAS unless noted)")
 if wants("forward") { _ = runForwardBenchmark() }
 if wants("io") {

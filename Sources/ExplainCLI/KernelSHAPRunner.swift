@@ -25,8 +25,13 @@ enum KernelSHAPRunner {
         let explainer: KernelSHAPExplainer
         do {
             explainer = try KernelSHAPExplainer(background: background, samples: options.samples, sampler: sampler,
-                                                tolerance: options.tolerance, link: link, topFeatures: options.topFeatures)
-        } catch let e as ExplainError { throw e } catch { throw ExplainError(.invalidArgument, "\(error)") }
+                                                tolerance: options.tolerance, link: link, topFeatures: options.topFeatures,
+                                                backgroundPerCoalition: options.backgroundPerCoalition)
+        } catch let e as ExplainError {
+            // Name the flag rather than the library parameter.
+            throw e.location == "kernelshap.backgroundPerCoalition"
+                ? ExplainError(e.code, e.message, at: "--background-per-coalition") : e
+        } catch { throw ExplainError(.invalidArgument, "\(error)") }
         if let warning = explainer.backgroundWarning, !job.command.quiet { printError("warning: \(warning)") }
         let model = job.model, inputs = job.inputs, target = job.target
         let explanations = try job.explainRows("kernelshap") { i, row, rng in

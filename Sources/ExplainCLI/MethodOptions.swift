@@ -29,6 +29,9 @@ struct MethodOptions: ParsableArguments {
     @Option(name: .customLong("background-size"), help: "KernelSHAP: summarise the background into K weighted k-means rows.")
     var backgroundSize: Int?
 
+    @Option(name: .customLong("background-per-coalition"), help: "KernelSHAP: evaluate each sampled coalition on N background rows drawn by weight, with a control variate, instead of all of them (unbiased, with error bars; needs --link identity; default all).")
+    var backgroundPerCoalition: Int?
+
     @Option(help: "KernelSHAP: keep sampling until max SE <= t·(max φ − min φ) or the budget runs out.")
     var tolerance: Double?
 
@@ -58,6 +61,9 @@ struct MethodOptions: ParsableArguments {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
         if let noise, !(noise >= 0 && noise.isFinite) { throw ValidationError("--noise must be a finite number >= 0, got \(noise)") }
         if let backgroundSize, backgroundSize < 1 { throw ValidationError("--background-size must be at least 1, got \(backgroundSize)") }
+        if let backgroundPerCoalition, backgroundPerCoalition < 1 {
+            throw ValidationError("--background-per-coalition must be at least 1, got \(backgroundPerCoalition)")
+        }
         if let tolerance, !(tolerance > 0 && tolerance.isFinite) { throw ValidationError("--tolerance must be > 0, got \(tolerance)") }
         if let topFeatures, topFeatures < 1 { throw ValidationError("--top-features must be at least 1, got \(topFeatures)") }
         if let kernelWidth, !(kernelWidth > 0 && kernelWidth.isFinite) { throw ValidationError("--kernel-width must be > 0, got \(kernelWidth)") }

@@ -43,7 +43,7 @@ struct CLIBasicsTests {
         for flag in ["--model", "--input", "--method", "--target", "--rows", "--background", "--background-size",
                      "--samples", "--steps", "--baseline", "--seed", "--layer", "--out", "--png", "--json", "--threads",
                      "--quiet", "--rule", "--noise", "--variant", "--tolerance", "--sampler", "--link", "--kernel-width",
-                     "--discretizer", "--feature-selection", "--num-features", "inspect", "train"] {
+                     "--discretizer", "--feature-selection", "--num-features", "--background-per-coalition", "inspect", "train"] {
             #expect(out.stdout.contains(flag), "\(flag) missing from explain --help")
         }
         #expect(out.stdout.contains("default: all"))
@@ -69,6 +69,8 @@ struct CLIBasicsTests {
         BadCase(name: "row out of range", override: ["--rows", "0,9"], expected: "--rows", status: 1),
         BadCase(name: "bad row syntax", override: ["--rows", "3-1"], expected: "3-1", status: 64),
         BadCase(name: "bad flag value", override: ["--threads", "0"], expected: "--threads", status: 64),
+        BadCase(name: "zero background rows per coalition", override: ["--background-per-coalition", "0"],
+                expected: "--background-per-coalition", status: 64),
     ]
 
     @Test("bad input gives a non-zero exit, one error line naming the place, and no output files", arguments: badCases)

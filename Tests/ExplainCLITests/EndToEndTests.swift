@@ -94,3 +94,40 @@ struct EndToEndTests {
         }
     }
 }
+
+@Suite("explain --method kernelshap --background-per-coalition")
+struct SampledBackgroundCLITests {
+    @Test("one background row per coalition: efficiency, error bars, the evaluation count and the echoed setting")
+    func sampledBackground() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let json = dir.appendingPathComponent("out.json").path
+        let out = try CLIRunner.run([
+            "--model", EndToEndTests.samplePath("breast_cancer", "model.json"),
+            "--input", EndToEndTests.samplePath("breast_cancer", "explain.csv"), "--method", "kernelshap",
+            "--rows", "0-1", "--samples", "3000", "--background-per-coalition", "1", "--json", json,
+            "--out", dir.appendingPathComponent("r.pdf").path, "--quiet"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let result = try #require(try AttributionJSON.decode(try AtomicFile.read(json), file: json).first)
+        #expect(result.parameters["background_per_coalition"] == "1")
+        let m = result.features.count, k = 100
+        for e in result.explanations {
+            let base = try #require(e.baseValue)
+            #expect(abs(e.attributions.reduce(0, +) - (e.prediction - base)) < 1e-5)
+            #expect((e.stdErrors ?? []).contains { $0 > 0 })
+            #expect(e.diagnostics["model_evaluations"] == Double(k + 1 + 2 * m * k + (3000 - 2 * m)))
+        }
+    }
+
+    @Test("with --link logit it fails with one line naming the flag and writes nothing")
+    func logitRejected() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let out = try CLIRunner.run([
+            "--model", EndToEndTests.samplePath("iris", "model.json"),
+            "--input", EndToEndTests.samplePath("iris", "explain.csv"), "--method", "kernelshap",
+            "--background-per-coalition", "1", "--link", "logit",
+            "--json", dir.appendingPathComponent("out.json").path, "--out", dir.appendingPathComponent("r.pdf").path])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("--background-per-coalition"))
+        #expect(CLIRunner.files(in: dir).isEmpty)
+    }
+}

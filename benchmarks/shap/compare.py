@@ -92,7 +92,7 @@ def main(path):
               f"{'':>12}{error:>10.4f}")
 
     def at_budget(sweep, budget):
-        return next(e for e in sweep if e["samples"] == budget)
+        return next((e for e in sweep if e["samples"] == budget), None)
 
     def first_below(sweep, threshold=0.05):
         hits = [e for e in sweep if e["error"] <= threshold]
@@ -104,7 +104,8 @@ def main(path):
     for sampler, sweep in ours.items():
         mine = at_budget(sweep, default_budget)
         fast = first_below(sweep)
-        print(f"ExplainKit {sampler}: (a) equal budget {default_budget}: {mine['cpu'] * 1000:.1f} ms/row vs shap "
+        if mine:
+            print(f"ExplainKit {sampler}: (a) equal budget {default_budget}: {mine['cpu'] * 1000:.1f} ms/row vs shap "
               f"{shap_default['cpu'] * 1000:.1f} ms/row -> {shap_default['cpu'] / mine['cpu']:.1f}x faster "
               f"(rel L2 {mine['error']:.4f} vs {shap_default['error']:.4f})")
         if fast and shap_fast:

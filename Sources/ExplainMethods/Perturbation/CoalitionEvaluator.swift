@@ -32,6 +32,14 @@ struct CoalitionEvaluator {
     /// - Throws: the predictor's errors, or `ExplainError(.numerical)` when it returns a non-finite value.
     func evaluate(_ table: CoalitionTable, range: Range<Int>, predictor: some BatchPredictor,
                   into values: inout [Double]) throws -> Int {
+        var unused: [Double]? = nil
+        return try evaluate(table, range: range, predictor: predictor, into: &values, perBackground: &unused)
+    }
+
+    /// As `evaluate(_:range:predictor:into:)`, also appending every model output to `perBackground` when it is
+    /// not nil, `[coalition × background × outputs]`.
+    func evaluate(_ table: CoalitionTable, range: Range<Int>, predictor: some BatchPredictor,
+                  into values: inout [Double], perBackground: inout [Double]?) throws -> Int {
         var evaluations = 0
         var start = range.lowerBound
         let k = backgroundCount
@@ -68,13 +76,16 @@ struct CoalitionEvaluator {
             let outputs = try predictor.predict(Tensor(shape: [count * k, width], scalars: rows))
             evaluations += count * k
             try reduce(outputs.scalars, coalitions: count, into: &values)
+            if perBackground != nil { perBackground?.append(contentsOf: outputs.scalars.lazy.map { Double($0) }) }
             start = end
         }
         return evaluations
     }
 
-    /// The raw model outputs at the instance and the background mean E f = Σ_b w_b f(b), from one model call.
-    func endpoints(predictor: some BatchPredictor) throws -> (instance: [Double], mean: [Double]) {
+    /// The raw model outputs at the instance and the background mean E f = Σ_b w_b f(b), from one model call, and
+    /// f(b) for every background row, `[background × outputs]`.
+    func endpoints(predictor: some BatchPredictor) throws
+        -> (instance: [Double], mean: [Double], perBackground: [Double]) {
         var rows = instance
         rows.append(contentsOf: background)
         let out = try predictor.predict(Tensor(shape: [backgroundCount + 1, width], scalars: rows)).scalars
@@ -84,7 +95,7 @@ struct CoalitionEvaluator {
         guard atInstance.allSatisfy({ $0.isFinite }) else {
             throw ExplainError(.numerical, "the model returned a non-finite output for the explained row")
         }
-        return (atInstance, mean)
+        return (atInstance, mean, out[outputCount...].map { Double($0) })
     }
 
     /// Appends Σ_b w_b f_o(row) for each of `coalitions` consecutive blocks of background rows.

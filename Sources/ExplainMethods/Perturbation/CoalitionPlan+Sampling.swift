@@ -31,6 +31,7 @@ extension CoalitionPlan {
             }
         }
         var permutation = Array(0..<m)
+        var mask = [UInt64](repeating: 0, count: table.wordCount), complement = mask
         var added = 0
         var attempts = 0
         let attemptLimit = 8 * wanted + 64
@@ -42,11 +43,12 @@ extension CoalitionPlan {
                 let mid = (lo + hi) / 2
                 if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }
             }
-            let mask = randomMask(size: sizes[lo], permutation: &permutation, rng: &rng)
+            randomMask(size: sizes[lo], permutation: &permutation, rng: &rng, into: &mask, scratch: &complement)
             draws += 1
             let (first, isNew) = table.insert(mask)
             if isNew {
-                let second = table.insert(table.complement(of: mask)).index
+                table.complement(of: mask, into: &complement)
+                let second = table.insert(complement).index
                 pairOfCoalition[first] = pairs.count
                 pairOfCoalition[second] = pairs.count
                 pairs.append(SampledPair(first: first, second: second, count: 1, stratum: 0))
@@ -64,6 +66,7 @@ extension CoalitionPlan {
         let masses = remainingClasses.map { samplingMass(ofClass: $0) }
         let quota = Self.allocate(wanted, masses: masses, capacity: capacity, rng: &rng)
         var permutation = Array(0..<m)
+        var mask = [UInt64](repeating: 0, count: table.wordCount), complement = mask
         for c in remainingClasses.indices where quota[c] > 0 {
             let s = remainingClasses[c]
             var added = 0
@@ -71,10 +74,11 @@ extension CoalitionPlan {
             let attemptLimit = 32 * quota[c] + 256
             while added < quota[c] && attempts < attemptLimit {
                 attempts += 1
-                let mask = randomMask(size: s, permutation: &permutation, rng: &rng)
+                randomMask(size: s, permutation: &permutation, rng: &rng, into: &mask, scratch: &complement)
                 let (first, isNew) = table.insert(mask)
                 guard isNew else { continue }
-                let second = table.insert(table.complement(of: mask)).index
+                table.complement(of: mask, into: &complement)
+                let second = table.insert(complement).index
                 pairs.append(SampledPair(first: first, second: second, count: 1, stratum: c))
                 pairsPerClass[c] += 1
                 added += 1
@@ -118,8 +122,10 @@ extension CoalitionPlan {
         return quota
     }
 
-    /// A uniform random coalition of `size` players (partial Fisher–Yates on a persistent permutation).
-    private func randomMask(size: Int, permutation: inout [Int], rng: inout SplitMix64) -> [UInt64] {
+    /// Writes a uniform random coalition of `size` players into `mask` (partial Fisher–Yates on a persistent
+    /// permutation); `scratch` is a buffer of the same length.
+    private func randomMask(size: Int, permutation: inout [Int], rng: inout SplitMix64, into mask: inout [UInt64],
+                            scratch: inout [UInt64]) {
         let m = playerCount
         let drawComplement = 2 * size > m
         let k = drawComplement ? m - size : size
@@ -127,11 +133,15 @@ extension CoalitionPlan {
             let j = i + rng.nextInt(below: m - i)
             permutation.swapAt(i, j)
         }
-        var mask = [UInt64](repeating: 0, count: table.wordCount)
+        for w in scratch.indices { scratch[w] = 0 }
         for i in 0..<k {
             let p = permutation[i]
-            mask[p >> 6] |= UInt64(1) << UInt64(p & 63)
+            scratch[p >> 6] |= UInt64(1) << UInt64(p & 63)
         }
-        return drawComplement ? table.complement(of: mask) : mask
+        if drawComplement {
+            table.complement(of: scratch, into: &mask)
+        } else {
+            swap(&mask, &scratch)
+        }
     }
 }

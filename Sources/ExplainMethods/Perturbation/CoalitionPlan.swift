@@ -45,13 +45,18 @@ struct CoalitionPlan: Sendable {
     var pairOfCoalition: [Int: Int] = [:]
     /// Leverage sampler: distinct pairs drawn per remaining class, aligned with `remainingClasses`.
     var pairsPerClass: [Int] = []
+    /// Whether sampled coalitions' values are themselves estimates (a sampled background): drawing every pair of
+    /// a class then still leaves noise, so the standard errors drop the finite-population correction.
+    var valuesAreEstimates = false
 
     /// Enumerates whole sizes from the outside in while the budget's proportional share covers them.
     ///
     /// - Parameters:
     ///   - playerCount: M ≥ 2.
     ///   - budget: the number of distinct coalitions to spend (capped at 2^M − 2).
-    init(playerCount m: Int, budget requested: Int, sampler: KernelSHAPSampler) {
+    ///   - firstClassOnly: enumerate sizes 1 and M − 1 whatever the budget, and sample every other size (for a
+    ///     sampled background, whose control variate needs them).
+    init(playerCount m: Int, budget requested: Int, sampler: KernelSHAPSampler, firstClassOnly: Bool = false) {
         precondition(m >= 2 && requested >= 0)
         playerCount = m
         self.sampler = sampler
@@ -65,7 +70,11 @@ struct CoalitionPlan: Sendable {
         var firstSampled = classes.count
         for (position, s) in classes.enumerated() {
             let n = coalitionCount(ofClass: s)
-            guard left * masses[position] / massLeft >= n * (1 - 1e-8) else {
+            if firstClassOnly && s > 1 {
+                firstSampled = position
+                break
+            }
+            guard firstClassOnly || left * masses[position] / massLeft >= n * (1 - 1e-8) else {
                 firstSampled = position
                 break
             }
@@ -150,7 +159,7 @@ struct CoalitionPlan: Sendable {
                 let share = 2 * s == playerCount ? 0.5 : 1
                 let total = pairCount(ofClass: s)
                 return SamplingStratum(scale: k > 0 ? perCoalition * share / k : 0, draws: k,
-                                       finitePopulationFraction: total.isFinite ? k / total : 0)
+                                       finitePopulationFraction: total.isFinite && !valuesAreEstimates ? k / total : 0)
             }
         }
     }

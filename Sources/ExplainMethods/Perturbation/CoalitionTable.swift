@@ -75,12 +75,17 @@ struct CoalitionTable: Sendable {
     /// The complement of a mask within the M players.
     func complement(of mask: [UInt64]) -> [UInt64] {
         var out = mask
+        complement(of: mask, into: &out)
+        return out
+    }
+
+    /// Writes the complement of `mask` into `out` (both `wordCount` words), without allocating.
+    func complement(of mask: [UInt64], into out: inout [UInt64]) {
         for w in 0..<wordCount {
             let bitsInWord = min(64, playerCount - 64 * w)
             let full: UInt64 = bitsInWord >= 64 ? ~0 : (bitsInWord <= 0 ? 0 : (UInt64(1) << UInt64(bitsInWord)) - 1)
-            out[w] = ~out[w] & full
+            out[w] = ~mask[w] & full
         }
-        return out
     }
 
     private func matches(_ index: Int, _ mask: [UInt64]) -> Bool {

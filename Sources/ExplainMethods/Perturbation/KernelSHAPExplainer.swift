@@ -28,6 +28,12 @@ public struct KernelSHAPExplainer: Sendable {
     /// (`GradientBatching.footprint(of:)`), so a CNN gets smaller chunks than an MLP. At least one coalition's
     /// background block is evaluated per call.
     public let chunkBudget: Int
+    /// When set below the background's row count, each sampled coalition is evaluated on this many background rows
+    /// drawn by weight (shared with its complement) instead of all of them, with a control variate built from
+    /// sizes 1 and M − 1 on the whole background (`BackgroundControlVariate`). The values stay unbiased and their
+    /// standard errors include the background noise; each sampled coalition costs this many model rows instead of
+    /// the background's size. Needs the identity link. Exact (enumerated) runs ignore it.
+    public let backgroundPerCoalition: Int?
 
     /// The default `chunkBudget`: 2^16 scalars (256 KiB of Float32), so each model call stays in cache.
     public static let defaultChunkBudget = 1 << 16
@@ -39,7 +45,8 @@ public struct KernelSHAPExplainer: Sendable {
     ///   tolerance outside (0, 1), `topFeatures` below 1, or a chunk budget below 1.
     public init(background: Background, samples: Int? = nil, sampler: KernelSHAPSampler = .default,
                 tolerance: Double? = nil, link: KernelSHAPLink = .identity, topFeatures: Int? = nil,
-                chunkBudget: Int = KernelSHAPExplainer.defaultChunkBudget) throws {
+                chunkBudget: Int = KernelSHAPExplainer.defaultChunkBudget,
+                backgroundPerCoalition: Int? = nil) throws {
         let at = "kernelshap"
         guard background.rows.batchSize > 0, background.rows.sampleCount > 0 else {
             throw ExplainError(.invalidArgument, "the background has no rows", at: "\(at).background")
@@ -66,6 +73,17 @@ public struct KernelSHAPExplainer: Sendable {
             throw ExplainError(.invalidArgument, "chunk budget must be at least 1, got \(chunkBudget)",
                                at: "\(at).chunkBudget")
         }
+        if let m = backgroundPerCoalition {
+            guard m >= 1 else {
+                throw ExplainError(.invalidArgument, "background rows per coalition must be at least 1, got \(m)",
+                                   at: "\(at).backgroundPerCoalition")
+            }
+            guard link == .identity else {
+                throw ExplainError(.invalidArgument, "a sampled background needs the identity link (the logit of a "
+                    + "noisy estimate is biased)", at: "\(at).backgroundPerCoalition")
+            }
+        }
+        self.backgroundPerCoalition = backgroundPerCoalition
         self.background = background
         self.samples = samples
         self.sampler = sampler
@@ -84,6 +102,7 @@ public struct KernelSHAPExplainer: Sendable {
             "link": link.rawValue,
             "top_features": topFeatures.map(String.init) ?? "all",
             "background_size": String(background.rows.batchSize),
+            "background_per_coalition": backgroundPerCoalition.map(String.init) ?? "all",
         ]
     }
 
@@ -93,11 +112,18 @@ public struct KernelSHAPExplainer: Sendable {
         return m >= 62 ? requested : min(requested, max(0, (1 << m) - 2))
     }
 
+    /// Background rows per sampled coalition when fewer than the whole background, else nil.
+    private var sampledBackgroundRows: Int? {
+        backgroundPerCoalition.flatMap { $0 < background.rows.batchSize ? $0 : nil }
+    }
+
     /// A warning with the cost estimate when the background has more than 200 rows, else nil.
     public var backgroundWarning: String? {
         let rows = background.rows.batchSize
         guard rows > Self.backgroundWarningThreshold else { return nil }
-        let perRow = budget(playerCount: background.rows.sampleCount) * rows
+        let m = background.rows.sampleCount
+        let perRow = sampledBackgroundRows.map { 2 * m * rows + budget(playerCount: m) * $0 }
+            ?? budget(playerCount: m) * rows
         return "the KernelSHAP background has \(rows) rows: each explained row costs up to \(perRow) model "
             + "evaluations; summarise it (BackgroundSummary.kmeans, about 100 rows) to cut the cost"
     }
@@ -128,7 +154,7 @@ public struct KernelSHAPExplainer: Sendable {
         }
         let evaluator = makeEvaluator(x, outputCount: predictor.outputCount,
                                       rowFootprint: GradientBatching.footprint(of: predictor))
-        let (rawPrediction, rawMean) = try evaluator.endpoints(predictor: predictor)
+        let (rawPrediction, rawMean, rawBaselines) = try evaluator.endpoints(predictor: predictor)
         let predictions = rawPrediction.map(link.apply)
         let bases = rawMean.map(link.apply)
         let gaps = zip(predictions, bases).map { $0 - $1 }
@@ -144,9 +170,18 @@ public struct KernelSHAPExplainer: Sendable {
             for o in 0..<outputs { result.values[o][players[0]] = gaps[o] }
         }
         guard players.count >= 2 else { return result }
-        var game = KernelSHAPGame(evaluator: evaluator, link: link, bases: bases, gaps: gaps,
-                                  plan: CoalitionPlan(playerCount: players.count, budget: budget(playerCount: players.count),
-                                                      sampler: sampler))
+        let budget = budget(playerCount: players.count)
+        var plan = CoalitionPlan(playerCount: players.count, budget: budget, sampler: sampler)
+        var sampling: KernelSHAPGame.SampledBackground?
+        if let m = sampledBackgroundRows, m < evaluator.backgroundCount, !plan.isExhaustive {
+            plan = CoalitionPlan(playerCount: players.count, budget: max(budget, 2 * players.count + 2),
+                                 sampler: sampler, firstClassOnly: true)
+            plan.valuesAreEstimates = true
+            sampling = KernelSHAPGame.SampledBackground(perCoalition: m, instance: rawPrediction,
+                                                        baselines: rawBaselines)
+        }
+        var game = KernelSHAPGame(evaluator: evaluator, link: link, bases: bases, gaps: gaps, plan: plan)
+        game.sampledBackground = sampling
         var solution = try game.run(predictor: predictor, tolerance: tolerance, rng: &rng)
         if let k = topFeatures, k < players.count {
             solution = game.restricted(to: k, from: solution)

@@ -44,51 +44,63 @@ struct KernelSHAPRegression {
             usedFallback = true
             reduced = reduced.map { $0.isFinite ? $0 : 0 }
         }
-        var values = [[Double]](), errors = [[Double]]()
+        var values = [[Double]]()
         for t in 0..<nO {
             var phi = Array(reduced[(t * q)..<((t + 1) * q)])
             phi.append(gaps[outputs[t]] - phi.reduce(0, +))
             values.append(phi)
-            errors.append(standardErrors(players: players, output: outputs[t], values: phi, inverse: inverse))
         }
+        let errors = standardErrors(players: players, outputs: outputs, values: values, inverse: inverse)
         return Solution(values: values, stdErrors: errors, usedFallback: usedFallback)
     }
 
-    /// x' = z_j − z_L (j ≠ L) and y' = y − z_L·Δ for coalition i, scaled by √w.
-    private func designRow(_ i: Int, players: [Int], into x: inout [Double], at offset: Int, scale: Double) {
-        let zl: Double = table.contains(i, player: players[players.count - 1]) ? 1 : 0
-        for j in 0..<(players.count - 1) {
-            x[offset + j] = scale * ((table.contains(i, player: players[j]) ? 1 : 0) - zl)
-        }
+    /// x' = z_j − z_L (j ≠ L) for the coalition whose mask words start at `mask`, scaled; returns z_L.
+    @inline(__always)
+    private static func designRow(_ mask: UnsafePointer<UInt64>, players: UnsafeBufferPointer<Int>,
+                                  into x: UnsafeMutablePointer<Double>, scale: Double) -> Double {
+        @inline(__always) func bit(_ p: Int) -> Double { Double((mask[p >> 6] >> UInt64(p & 63)) & 1) }
+        let q = players.count - 1
+        let zl = bit(players[q])
+        for j in 0..<q { x[j] = scale * (bit(players[j]) - zl) }
+        return zl
     }
 
     /// A = Σ w x' x'ᵀ and B = Σ w x' y'ᵀ, accumulated with dgemm over blocks of coalitions.
     private func normalEquations(players: [Int], outputs: [Int]) -> (a: [Double], b: [Double]) {
-        let q = players.count - 1, nO = outputs.count, last = players[q]
+        let q = players.count - 1, nO = outputs.count
         var a = [Double](repeating: 0, count: q * q)
         var b = [Double](repeating: 0, count: q * nO)
         let blockRows = 256
         var x = [Double](repeating: 0, count: blockRows * q)
         var y = [Double](repeating: 0, count: blockRows * nO)
         var i = 0
-        while i < table.count {
-            var r = 0
-            while r < blockRows && i < table.count {
-                let w = weights[i]
-                if w > 0 {
-                    let sw = w.squareRoot()
-                    designRow(i, players: players, into: &x, at: r * q, scale: sw)
-                    let zl: Double = table.contains(i, player: last) ? 1 : 0
-                    for (t, o) in outputs.enumerated() { y[r * nO + t] = sw * (targets[i * outputCount + o] - zl * gaps[o]) }
-                    r += 1
+        table.words.withUnsafeBufferPointer { words in
+            players.withUnsafeBufferPointer { pl in
+                guard let w0 = words.baseAddress else { return }
+                while i < table.count {
+                    var r = 0
+                    x.withUnsafeMutableBufferPointer { xp in
+                        guard let x0 = xp.baseAddress else { return }
+                        while r < blockRows && i < table.count {
+                            let w = weights[i]
+                            if w > 0 {
+                                let sw = w.squareRoot()
+                                let zl = Self.designRow(w0 + i * table.wordCount, players: pl, into: x0 + r * q, scale: sw)
+                                for (t, o) in outputs.enumerated() {
+                                    y[r * nO + t] = sw * (targets[i * outputCount + o] - zl * gaps[o])
+                                }
+                                r += 1
+                            }
+                            i += 1
+                        }
+                    }
+                    guard r > 0 else { continue }
+                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(q), Int32(q), Int32(r), 1, x, Int32(q),
+                                x, Int32(q), 1, &a, Int32(q))
+                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(q), Int32(nO), Int32(r), 1, x, Int32(q),
+                                y, Int32(nO), 1, &b, Int32(nO))
                 }
-                i += 1
             }
-            guard r > 0 else { continue }
-            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(q), Int32(q), Int32(r), 1, x, Int32(q),
-                        x, Int32(q), 1, &a, Int32(q))
-            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(q), Int32(nO), Int32(r), 1, x, Int32(q),
-                        y, Int32(nO), 1, &b, Int32(nO))
         }
         return (a, b)
     }
@@ -145,49 +157,73 @@ struct KernelSHAPRegression {
         return inverse
     }
 
-    /// Sandwich standard errors of one output's values from the sampled pairs; zeros when nothing was sampled.
-    private func standardErrors(players: [Int], output o: Int, values phi: [Double], inverse: [Double]) -> [Double] {
-        let p = players.count, q = p - 1
-        var variance = [Double](repeating: 0, count: p)
+    /// Sandwich standard errors of every requested output's values from the sampled pairs, `[output][player]`;
+    /// zeros when nothing was sampled.
+    private func standardErrors(players: [Int], outputs: [Int], values: [[Double]], inverse: [Double]) -> [[Double]] {
+        let p = players.count, q = p - 1, nO = outputs.count
         let usable = pairs.filter { strata[$0.stratum].draws > 1 }
-        guard !usable.isEmpty else { return variance }
-        let last = players[q]
+        guard !usable.isEmpty else { return outputs.map { _ in [Double](repeating: 0, count: p) } }
+        let n = usable.count
+        // g[(t·n + u)·q + j]: pair u's gradient for output t.
+        var g = [Double](repeating: 0, count: nO * n * q)
         var x = [Double](repeating: 0, count: q)
-        var g = [Double](repeating: 0, count: usable.count * q)
-        for (u, pair) in usable.enumerated() {
-            for i in [pair.first, pair.second] {
-                designRow(i, players: players, into: &x, at: 0, scale: 1)
-                let zl: Double = table.contains(i, player: last) ? 1 : 0
-                var residual = targets[i * outputCount + o] - zl * gaps[o]
-                for j in 0..<q { residual -= x[j] * phi[j] }
-                for j in 0..<q { g[u * q + j] += x[j] * residual }
+        let phi = values.flatMap { Array($0.prefix(q)) }
+        // The complement's design row is −x' of the first coalition's, so g = x'_S (r_S − r_S̄).
+        g.withUnsafeMutableBufferPointer { gp in
+            table.words.withUnsafeBufferPointer { words in
+                players.withUnsafeBufferPointer { pl in
+                    x.withUnsafeMutableBufferPointer { xp in
+                        guard let w0 = words.baseAddress, let x0 = xp.baseAddress else { return }
+                        for (u, pair) in usable.enumerated() {
+                            let zl = Self.designRow(w0 + pair.first * table.wordCount, players: pl, into: x0, scale: 1)
+                            for (t, o) in outputs.enumerated() {
+                                var fitted = 0.0
+                                for j in 0..<q { fitted += x0[j] * phi[t * q + j] }
+                                let first = targets[pair.first * outputCount + o] - zl * gaps[o]
+                                let second = targets[pair.second * outputCount + o] - (1 - zl) * gaps[o]
+                                let difference = first - second - 2 * fitted
+                                let base = (t * n + u) * q
+                                for j in 0..<q { gp[base + j] = x0[j] * difference }
+                            }
+                        }
+                    }
+                }
+            }
+            // Centre within each stratum (weighted by draw counts).
+            var means = [Double](repeating: 0, count: strata.count * q)
+            var counts = [Double](repeating: 0, count: strata.count)
+            for pair in usable { counts[pair.stratum] += pair.count }
+            for t in 0..<nO {
+                for k in means.indices { means[k] = 0 }
+                for (u, pair) in usable.enumerated() {
+                    for j in 0..<q { means[pair.stratum * q + j] += pair.count * gp[(t * n + u) * q + j] }
+                }
+                for (u, pair) in usable.enumerated() {
+                    for j in 0..<q { gp[(t * n + u) * q + j] -= means[pair.stratum * q + j] / counts[pair.stratum] }
+                }
             }
         }
-        // Centre within each stratum (weighted by draw counts).
-        var means = [Double](repeating: 0, count: strata.count * q)
-        var counts = [Double](repeating: 0, count: strata.count)
-        for (u, pair) in usable.enumerated() {
-            counts[pair.stratum] += pair.count
-            for j in 0..<q { means[pair.stratum * q + j] += pair.count * g[u * q + j] }
-        }
-        for (u, pair) in usable.enumerated() {
-            for j in 0..<q { g[u * q + j] -= means[pair.stratum * q + j] / counts[pair.stratum] }
-        }
-        var h = [Double](repeating: 0, count: usable.count * q)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(usable.count), Int32(q), Int32(q), 1, g, Int32(q),
+        var h = [Double](repeating: 0, count: nO * n * q)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nO * n), Int32(q), Int32(q), 1, g, Int32(q),
                     inverse, Int32(q), 0, &h, Int32(q))
-        for (u, pair) in usable.enumerated() {
+        let coefficients = usable.map { pair in
             let stratum = strata[pair.stratum]
-            let coefficient = stratum.scale * stratum.scale * stratum.draws * (1 - stratum.finitePopulationFraction)
+            return stratum.scale * stratum.scale * stratum.draws * (1 - stratum.finitePopulationFraction)
                 / (stratum.draws - 1) * pair.count
-            var sum = 0.0
-            for j in 0..<q {
-                let hj = h[u * q + j]
-                variance[j] += coefficient * hj * hj
-                sum += hj
-            }
-            variance[q] += coefficient * sum * sum
         }
-        return variance.map { max(0, $0).squareRoot() }
+        return (0..<nO).map { t in
+            var variance = [Double](repeating: 0, count: p)
+            for u in 0..<n {
+                var sum = 0.0
+                let base = (t * n + u) * q
+                for j in 0..<q {
+                    let hj = h[base + j]
+                    variance[j] += coefficients[u] * hj * hj
+                    sum += hj
+                }
+                variance[q] += coefficients[u] * sum * sum
+            }
+            return variance.map { max(0, $0).squareRoot() }
+        }
     }
 }

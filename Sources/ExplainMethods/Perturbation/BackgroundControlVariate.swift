@@ -1,0 +1,110 @@
+/// The per-background-row additive game that makes single-background-row evaluations of v(S) cheap to use.
+///
+/// For background row b, `g_b(S) = f(b) + Σ_{i∈S} c_{b,i}` with c_{b,i} the average of feature i's first-order
+/// effect from b and its last-order effect at x,
+/// ```
+/// c_{b,i} = ½[(f(x_i, b_{−i}) − f(b)) + (f(x) − f(x_{−i}, b_i))] + r_b / M,   r_b = f(x) − f(b) − Σ_i (first term)
+/// ```
+/// so that g_b(N) = f(x). Both effects come from the size-1 and size-(M−1) coalitions, which are enumerated on the
+/// whole background anyway. An evaluation f(x_S, b_S̄) is then replaced by
+/// ```
+/// y(S, b) = f(x_S, b_S̄) − g_b(S) + Σ_b' w_b' g_b'(S),
+/// ```
+/// whose expectation over b ∼ w is exactly v(S) = Σ_b w_b f(x_S, b_S̄) for any c: the estimator stays unbiased and
+/// only its variance depends on how well g_b follows f. For a model that is additive along every b → x path
+/// (linear models) y(S, b) = v(S) exactly.
+struct BackgroundControlVariate: Sendable {
+    let playerCount: Int
+    let outputCount: Int
+    let backgroundCount: Int
+    /// f(b) per background row and output, `[background × outputs]`.
+    let baselines: [Double]
+    /// Σ_b w_b f(b) per output.
+    let meanBaseline: [Double]
+    /// d_{b,i} = c_{b,i} − Σ_b' w_b' c_{b',i}, `[background × players × outputs]`.
+    let centred: [Double]
+    /// Σ_i d_{b,i} per background row and output, `[background × outputs]`.
+    let totals: [Double]
+
+    /// Builds the control variate.
+    /// - Parameters:
+    ///   - first: f(x_i, b_{−i}) for every player i, background row b and output, `[players × background × outputs]`.
+    ///   - last: f(x_{−i}, b_i), laid out the same way.
+    ///   - instance: f(x) per output.
+    ///   - baselines: f(b), `[background × outputs]`.
+    ///   - weights: the background weights, summing to 1.
+    init(first: [Double], last: [Double], instance: [Double], baselines: [Double], weights: [Double]) {
+        let nO = instance.count, nB = weights.count
+        let nP = first.count / max(1, nB * nO)
+        precondition(first.count == nP * nB * nO && last.count == first.count && baselines.count == nB * nO)
+        playerCount = nP
+        outputCount = nO
+        backgroundCount = nB
+        self.baselines = baselines
+        var slopes = [Double](repeating: 0, count: nB * nP * nO)
+        for b in 0..<nB {
+            for o in 0..<nO {
+                let fb = baselines[b * nO + o]
+                var total = 0.0
+                for p in 0..<nP {
+                    let source = (p * nB + b) * nO + o
+                    let c = 0.5 * ((first[source] - fb) + (instance[o] - last[source]))
+                    slopes[(b * nP + p) * nO + o] = c
+                    total += c
+                }
+                let share = (instance[o] - fb - total) / Double(nP)
+                for p in 0..<nP { slopes[(b * nP + p) * nO + o] += share }
+            }
+        }
+        var meanBaseline = [Double](repeating: 0, count: nO)
+        var meanSlopes = [Double](repeating: 0, count: nP * nO)
+        for b in 0..<nB {
+            let w = weights[b]
+            for o in 0..<nO { meanBaseline[o] += w * baselines[b * nO + o] }
+            for k in 0..<(nP * nO) { meanSlopes[k] += w * slopes[b * nP * nO + k] }
+        }
+        self.meanBaseline = meanBaseline
+        var centred = slopes
+        var totals = [Double](repeating: 0, count: nB * nO)
+        for b in 0..<nB {
+            for p in 0..<nP {
+                for o in 0..<nO {
+                    centred[(b * nP + p) * nO + o] -= meanSlopes[p * nO + o]
+                    totals[b * nO + o] += centred[(b * nP + p) * nO + o]
+                }
+            }
+        }
+        self.centred = centred
+        self.totals = totals
+    }
+
+    /// y(S, b) − f(x_S, b_S̄) = Σ_b' w_b' g_b'(S) − g_b(S) for every output, added to `sums`.
+    ///
+    /// With d_{b,i} = c_{b,i} − Σ_b' w_b' c_{b',i} this is E f − f(b) − Σ_{i∈S} d_{b,i}; the sum runs over S or,
+    /// through the row total, over its complement, whichever is smaller.
+    @inline(__always)
+    func addCorrection(background b: Int, mask: UnsafePointer<UInt64>, wordCount: Int, size: Int,
+                       to sums: UnsafeMutablePointer<Double>) {
+        let nO = outputCount, nP = playerCount
+        let useComplement = 2 * size > nP
+        centred.withUnsafeBufferPointer { d in
+            totals.withUnsafeBufferPointer { total in
+                guard let d0 = d.baseAddress, let t0 = total.baseAddress else { return }
+                let row = d0 + b * nP * nO
+                for o in 0..<nO {
+                    sums[o] += meanBaseline[o] - baselines[b * nO + o] - (useComplement ? t0[b * nO + o] : 0)
+                }
+                let sign: Double = useComplement ? 1 : -1
+                for w in 0..<wordCount {
+                    var bits = useComplement ? ~mask[w] : mask[w]
+                    if useComplement && w == wordCount - 1 && nP % 64 != 0 { bits &= (UInt64(1) << UInt64(nP % 64)) - 1 }
+                    while bits != 0 {
+                        let p = 64 * w + bits.trailingZeroBitCount
+                        bits &= bits - 1
+                        for o in 0..<nO { sums[o] += sign * row[p * nO + o] }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ExplainTensor
+
+extension CoalitionEvaluator {
+    /// Estimates v(S) for coalitions `range` of `table` from a few background rows each, with the control variate.
+    ///
+    /// Coalition i is evaluated on the background rows `draws[(i − firstSampled)·perCoalition ..< +perCoalition]`,
+    /// and its estimate is the mean over them of y(S, b) = f(x_S, b_S̄) − g_b(S), plus Σ_b w_b g_b(S)
+    /// (`BackgroundControlVariate`); its expectation over the draws is v(S). Rows are evaluated in chunks under
+    /// `chunkBudget` like the full-background path.
+    ///
+    /// - Returns: the number of model rows evaluated.
+    /// - Throws: the predictor's errors, or `ExplainError(.numerical)` when it returns a non-finite value.
+    func evaluate(_ table: CoalitionTable, range: Range<Int>, draws: [Int32], firstSampled: Int, perCoalition m: Int,
+                  control: BackgroundControlVariate, predictor: some BatchPredictor,
+                  into values: inout [Double]) throws -> Int {
+        precondition(range.lowerBound >= firstSampled && (range.upperBound - firstSampled) * m <= draws.count)
+        let perChunk = max(1, chunkBudget / max(1, m * max(width, rowFootprint)))
+        var evaluations = 0
+        var start = range.lowerBound
+        var sums = [Double](repeating: 0, count: outputCount)
+        while start < range.upperBound {
+            let end = min(range.upperBound, start + perChunk)
+            let count = end - start
+            let rows = [Float](unsafeUninitializedCapacity: count * m * width) { out, initialized in
+                background.withUnsafeBufferPointer { bg in
+                    guard let dst = out.baseAddress, let src = bg.baseAddress else { return }
+                    for c in 0..<count {
+                        let maskBase = (start + c) * table.wordCount
+                        for j in 0..<m {
+                            let b = Int(draws[(start + c - firstSampled) * m + j])
+                            let row = dst + (c * m + j) * width
+                            row.initialize(from: src + b * width, count: width)
+                            for w in 0..<table.wordCount {
+                                var bits = table.words[maskBase + w]
+                                while bits != 0 {
+                                    let column = columns[64 * w + bits.trailingZeroBitCount]
+                                    bits &= bits - 1
+                                    row[column] = instance[column]
+                                }
+                            }
+                        }
+                    }
+                }
+                initialized = count * m * width
+            }
+            let outputs = try predictor.predict(Tensor(shape: [count * m, width], scalars: rows)).scalars
+            evaluations += count * m
+            try table.words.withUnsafeBufferPointer { words in
+                try sums.withUnsafeMutableBufferPointer { sp in
+                    guard let w0 = words.baseAddress, let s0 = sp.baseAddress else { return }
+                    for c in 0..<count {
+                        let coalition = start + c
+                        for o in 0..<outputCount { s0[o] = 0 }
+                        for j in 0..<m {
+                            let b = Int(draws[(coalition - firstSampled) * m + j])
+                            for o in 0..<outputCount { s0[o] += Double(outputs[(c * m + j) * outputCount + o]) }
+                            control.addCorrection(background: b, mask: w0 + coalition * table.wordCount,
+                                                  wordCount: table.wordCount, size: table.sizes[coalition], to: s0)
+                        }
+                        for o in 0..<outputCount { s0[o] /= Double(m) }
+                        guard sp.allSatisfy({ $0.isFinite }) else {
+                            throw ExplainError(.numerical, "the model returned a non-finite output on a perturbed row")
+                        }
+                        values.append(contentsOf: sp)
+                    }
+                }
+            }
+            start = end
+        }
+        return evaluations
+    }
+}
