@@ -155,8 +155,13 @@ private struct KernelSHAPBenchmark {
                      Double(batchRows) * Self.flopsPerRow / modelSeconds / 1e9))
         print("kernelshap | peak memory (maxrss): \(usage.ru_maxrss / 1024) MB")
         }
-        // One background row per sampled coalition, at the budget that reaches rel L2 ≈ 0.05 (benchmarks/README.md).
-        let sampled = try KernelSHAPExplainer(background: background, samples: 16000, backgroundPerCoalition: 1)
+        // A sampled background (--background-per-coalition) at a budget that reaches rel L2 ≈ 0.05 on this model
+        // (benchmarks/README.md); KERNELSHAP_BENCH_SAMPLED="coalitions,rows" overrides it.
+        let setting = (ProcessInfo.processInfo.environment["KERNELSHAP_BENCH_SAMPLED"] ?? "5000,4")
+            .split(separator: ",").compactMap { Int($0) }
+        let (sampledBudget, perCoalition) = setting.count == 2 ? (setting[0], setting[1]) : (5000, 4)
+        let sampled = try KernelSHAPExplainer(background: background, samples: sampledBudget,
+                                              backgroundPerCoalition: perCoalition)
         var sampledEvaluations = 0
         let sampledStart = processCPUSeconds()
         for (i, x) in explained.enumerated() {
@@ -164,8 +169,9 @@ private struct KernelSHAPBenchmark {
             sampledEvaluations += try sampled.explain(x, row: i, predictor: predictor, rng: &rowRNG).modelEvaluations
         }
         let sampledCPU = processCPUSeconds() - sampledStart
-        print(String(format: "kernelshap | 1 background row per coalition, 16000 coalitions: %.1f ms/row CPU, %d model evaluations/row",
-                     1000 * sampledCPU / Double(explained.count), sampledEvaluations / explained.count))
+        print(String(format: "kernelshap | %d background rows per coalition, %d coalitions: %.1f ms/row CPU, %d model evaluations/row",
+                     perCoalition, sampledBudget, 1000 * sampledCPU / Double(explained.count),
+                     sampledEvaluations / explained.count))
         if let path = ProcessInfo.processInfo.environment["KERNELSHAP_BENCH_EXPORT"] {
             try export(to: path, background: backgroundRows, rows: Array(explained.prefix(8)))
         }
@@ -194,22 +200,30 @@ private struct KernelSHAPBenchmark {
                 sweep.append(["sampler": sampler.rawValue, "samples": samples, "seconds_per_row": perRow, "values": values])
             }
         }
-        // One background row per sampled coalition (with the control variate): coalitions are ~100× cheaper.
-        for samples in [1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000, 16000, 24000, 32000] {
-            let explainer = try KernelSHAPExplainer(background: bg, samples: samples, backgroundPerCoalition: 1)
-            var values = [[Double]]()
-            var evaluations = 0
-            let start = processCPUSeconds()
-            for (i, x) in rows.enumerated() {
-                var rng = SplitMix64(seed: 100 + UInt64(i))
-                let result = try explainer.explain(x, predictor: predictor, rng: &rng)
-                values.append(result.values[1])
-                evaluations += result.modelEvaluations
+        // A few background rows per sampled coalition (with the control variate): coalitions are far cheaper.
+        let perCoalitionSweep: [(rows: Int, samples: [Int])] = [
+            (1, [2000, 4000, 8000, 12000, 16000, 24000]),
+            (4, [500, 1000, 2000, 3000, 4000, 4500, 5000, 5500, 6000, 8000]),
+            (10, [300, 500, 800, 1200, 1600, 2400, 2800, 3200]),
+        ]
+        for (perCoalition, budgets) in perCoalitionSweep {
+            for samples in budgets {
+                let explainer = try KernelSHAPExplainer(background: bg, samples: samples,
+                                                        backgroundPerCoalition: perCoalition)
+                var values = [[Double]]()
+                var evaluations = 0
+                let start = processCPUSeconds()
+                for (i, x) in rows.enumerated() {
+                    var rng = SplitMix64(seed: 100 + UInt64(i))
+                    let result = try explainer.explain(x, predictor: predictor, rng: &rng)
+                    values.append(result.values[1])
+                    evaluations += result.modelEvaluations
+                }
+                let perRow = (processCPUSeconds() - start) / Double(rows.count)
+                sweep.append(["sampler": "\(KernelSHAPSampler.default.rawValue), \(perCoalition) background row(s) per coalition",
+                              "samples": samples, "seconds_per_row": perRow, "values": values,
+                              "evaluations_per_row": evaluations / rows.count])
             }
-            let perRow = (processCPUSeconds() - start) / Double(rows.count)
-            sweep.append(["sampler": "\(KernelSHAPSampler.default.rawValue), 1 background row per coalition",
-                          "samples": samples, "seconds_per_row": perRow, "values": values,
-                          "evaluations_per_row": evaluations / rows.count])
         }
         let document: [String: Any] = [
             "widths": Self.widths, "mean": mean, "std": std,

@@ -95,14 +95,19 @@ struct BackgroundControlVariate: Sendable {
                     sums[o] += meanBaseline[o] - baselines[b * nO + o] - (useComplement ? t0[b * nO + o] : 0)
                 }
                 let sign: Double = useComplement ? 1 : -1
-                for w in 0..<wordCount {
-                    var bits = useComplement ? ~mask[w] : mask[w]
-                    if useComplement && w == wordCount - 1 && nP % 64 != 0 { bits &= (UInt64(1) << UInt64(nP % 64)) - 1 }
-                    while bits != 0 {
-                        let p = 64 * w + bits.trailingZeroBitCount
-                        bits &= bits - 1
-                        for o in 0..<nO { sums[o] += sign * row[p * nO + o] }
+                let lastBits = nP % 64 == 0 ? ~UInt64(0) : (UInt64(1) << UInt64(nP % 64)) - 1
+                // One pass over the players per output keeps the running sum in a register.
+                for o in 0..<nO {
+                    var acc = 0.0
+                    for w in 0..<wordCount {
+                        var bits = useComplement ? ~mask[w] : mask[w]
+                        if useComplement && w == wordCount - 1 { bits &= lastBits }
+                        while bits != 0 {
+                            acc += row[(64 * w + bits.trailingZeroBitCount) * nO + o]
+                            bits &= bits - 1
+                        }
                     }
+                    sums[o] += sign * acc
                 }
             }
         }
