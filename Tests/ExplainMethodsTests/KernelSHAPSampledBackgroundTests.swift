@@ -137,6 +137,26 @@ struct KernelSHAPSampledBackgroundTests {
         #expect(sampled.isExact && sampled == exact)
     }
 
+    @Test("--tolerance keeps drawing rounds until the SEs meet it, and top features re-solve on the same values")
+    func toleranceAndTopFeatures() throws {
+        let f = Self.fixture
+        var rng = SplitMix64(seed: 21)
+        let result = try KernelSHAPExplainer(background: f.background, samples: 40_000, tolerance: 0.04,
+                                             backgroundPerCoalition: 2)
+            .explain(f.x, predictor: f.model.predictor, rng: &rng)
+        let values = result.values[0], errors = result.stdErrors[0]
+        let range = (values.max() ?? 0) - (values.min() ?? 0)
+        #expect(result.isConverged && result.coalitions < 40_000)
+        #expect((errors.max() ?? 0) <= 0.04 * range)
+        var again = SplitMix64(seed: 21)
+        let top = try KernelSHAPExplainer(background: f.background, samples: 40_000, tolerance: 0.04, topFeatures: 5,
+                                          backgroundPerCoalition: 2)
+            .explain(f.x, predictor: f.model.predictor, rng: &again)
+        #expect(top.values[0].filter { $0 != 0 }.count == 5)
+        let gap = top.predictions[0] - top.baseValues[0]
+        #expect(abs(top.values[0].reduce(0, +) - gap) <= 1e-9 * max(1, abs(gap)))
+    }
+
     @Test("invalid settings throw ExplainError")
     func validation() throws {
         let f = Self.fixture
