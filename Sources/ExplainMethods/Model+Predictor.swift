@@ -2,12 +2,12 @@ import ExplainNN
 import ExplainTensor
 
 extension Model: DifferentiablePredictor {
-    /// Evaluates a batch of flat rows, validating the row width.
+    /// Evaluates a batch of flat rows, validating the row width (`Model.infer`: no pullbacks, folded layers).
     public func predict(_ batch: Tensor) throws -> Tensor {
         guard batch.sampleCount == inputWidth else {
             throw ExplainError(.invalidInput, "rows have \(batch.sampleCount) values, model \(name) expects \(inputWidth)")
         }
-        return forward(batch)
+        return infer(batch)
     }
 
     /// The outputs and the gradient of each row's target output, validating widths and targets.

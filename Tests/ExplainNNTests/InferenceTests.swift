@@ -1,0 +1,69 @@
+import ExplainKit
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("Model.infer: the no-gradient path explainers evaluate through")
+struct InferenceTests {
+    /// standardize → dense → relu → dense → relu → dense → softmax, with breast-cancer-like feature scales.
+    static func reluMLP() throws -> Model {
+        func r(_ s: [Int], _ k: UInt64) -> Tensor { FiniteDifferences.randomTensor(shape: s, seed: 40 &+ k, scale: 0.6) }
+        let mean: [Float] = [14, 19, 92, 655, 0.1, 0.1]
+        let std: [Float] = [3.5, 4.3, 24, 352, 0.014, 0.05]
+        return try Model(
+            name: "relu-mlp", inputShape: [6], featureNames: (0..<6).map { "f\($0)" }, outputNames: ["a", "b"],
+            layers: [
+                Standardize(name: "z", mean: mean, std: std),
+                Dense(name: "fc1", weight: r([8, 6], 1), bias: r([8], 2)),
+                Activation(name: "relu1", kind: .relu),
+                Dense(name: "fc2", weight: r([8, 8], 3), bias: r([8], 4)),
+                Activation(name: "relu2", kind: .relu),
+                Dense(name: "fc3", weight: r([2, 8], 5), bias: r([2], 6)),
+                Softmax(name: "softmax"),
+            ])
+    }
+
+    /// Rows on the scale of the features: mean + std · N(0, 1).
+    static func rows(_ model: Model, count: Int, seed: UInt64) -> Tensor {
+        var rng = SplitMix64(seed: seed)
+        let z = model.layers[0] as? Standardize
+        let w = model.inputWidth
+        return Tensor(shape: [count, w], scalars: (0..<(count * w)).map { i in
+            let j = i % w
+            return (z?.mean[j] ?? 0) + (z?.std[j] ?? 1) * Float(rng.nextNormal())
+        })
+    }
+
+    @Test("matches forward to float rounding on MLPs (folded standardize, fused ReLU) and a CNN",
+          arguments: ["relu-mlp", "mlp", "cnn"])
+    func matchesForward(name: String) throws {
+        let model = name == "relu-mlp" ? try Self.reluMLP() : name == "mlp" ? try Fixtures.mlp() : try Fixtures.cnn()
+        let x = Self.rows(model, count: 300, seed: 7)
+        let fast = model.infer(x), reference = model.forward(x)
+        #expect(fast.shape == reference.shape)
+        let worst = zip(fast.scalars, reference.scalars).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 2e-6, "largest difference \(worst)")
+        #expect(try model.predict(x).scalars == fast.scalars)
+    }
+
+    @Test("with a forward hook registered it is forward exactly, and the hook fires")
+    func hooksSeeEveryLayer() throws {
+        let model = try Self.reluMLP()
+        let x = Self.rows(model, count: 10, seed: 8)
+        let fired = LockedCounter()
+        let handle = try model.registerForwardHook(at: "relu1") { _ in fired.increment() }
+        #expect(model.infer(x).scalars == model.forward(x).scalars)
+        #expect(fired.value == 2)
+        handle.remove()
+        _ = model.infer(x)
+        #expect(fired.value == 2)
+    }
+}
+
+/// A thread-safe counter for hook callbacks.
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
