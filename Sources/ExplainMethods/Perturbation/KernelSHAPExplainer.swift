@@ -11,7 +11,8 @@ import ExplainTensor
 /// background value. When 2^M − 2 coalitions fit in the budget every one is evaluated and the values are exact;
 /// otherwise whole sizes are enumerated from the outside in and the rest sampled in complement pairs, and every
 /// value gets a standard error (Covert & Lee, "Improving KernelSHAP", AISTATS 2021). Every output is explained
-/// from the same model evaluations.
+/// from the same model evaluations. With `backgroundPerCoalition` set, sampled coalitions are evaluated on a few
+/// drawn background rows each, with a control variate that keeps the estimate unbiased (`BackgroundControlVariate`).
 public struct KernelSHAPExplainer: Sendable {
     /// The reference distribution.
     public let background: Background
