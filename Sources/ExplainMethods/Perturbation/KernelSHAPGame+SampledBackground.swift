@@ -32,6 +32,8 @@ extension KernelSHAPGame {
             }
         }
         sampling.assignedPairs = plan.pairs.count
+        // Every sampled coalition belongs to a pair, so every one now has its rows.
+        precondition(!sampling.draws.contains(-1), "KernelSHAP: a sampled coalition without background rows")
         sampledBackground = sampling
     }
 
