@@ -43,17 +43,12 @@ struct KernelSHAPSampledBackgroundTests {
           arguments: KernelSHAPSampler.allCases)
     func coverage(sampler: KernelSHAPSampler) throws {
         let truth = Self.fixture.truth
-        var inside = 0, total = 0
-        for seed in 0..<8 {
-            let result = try Self.run(samples: 600, sampler: sampler, seed: UInt64(seed))
+        let runs = try (0..<8).map { try Self.run(samples: 600, sampler: sampler, seed: UInt64($0)) }
+        for result in runs {
             let gap = result.predictions[0] - result.baseValues[0]
             #expect(abs(result.values[0].reduce(0, +) - gap) <= 1e-9 * max(1, abs(gap)))
-            for j in truth.indices {
-                total += 1
-                if abs(result.values[0][j] - truth[j]) <= 2 * result.stdErrors[0][j] { inside += 1 }
-            }
         }
-        let fraction = Double(inside) / Double(total)
+        let fraction = KernelSHAPCalibration.coverage(runs, truth: truth)
         print("KernelSHAP sampled background \(sampler) coverage:", fraction)
         #expect(fraction >= 0.85)
     }
@@ -64,12 +59,9 @@ struct KernelSHAPSampledBackgroundTests {
         let runs = try (0..<40).map { try Self.run(samples: 600, seed: UInt64(2000 + $0)) }
         var ratios = [Double](), biasZ = [Double]()
         for j in truth.indices {
-            let values = runs.map { $0.values[0][j] }
-            let mean = values.reduce(0, +) / Double(values.count)
-            let spread = (values.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
-            let reported = (runs.reduce(0.0) { $0 + $1.stdErrors[0][j] * $1.stdErrors[0][j] } / Double(runs.count)).squareRoot()
+            let (mean, spread, reported) = KernelSHAPCalibration.spread(runs, feature: j)
             ratios.append(spread / reported)
-            biasZ.append((mean - truth[j]) / (spread / Double(values.count).squareRoot()))
+            biasZ.append((mean - truth[j]) / (spread / Double(runs.count).squareRoot()))
         }
         print("KernelSHAP sampled background spread/SE:", ratios.map { ($0 * 100).rounded() / 100 })
         print("KernelSHAP sampled background bias z:", biasZ.map { ($0 * 100).rounded() / 100 })

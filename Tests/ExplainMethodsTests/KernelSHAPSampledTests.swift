@@ -40,16 +40,8 @@ struct KernelSHAPSampledTests {
 
     @Test("about 95% of values fall within 2 reported SEs of the truth", arguments: KernelSHAPSampler.allCases)
     func coverage(sampler: KernelSHAPSampler) throws {
-        let truth = Self.fixture.truth
-        var inside = 0, total = 0
-        for seed in 0..<8 {
-            let result = try Self.run(samples: 400, sampler: sampler, seed: UInt64(seed))
-            for j in truth.indices {
-                total += 1
-                if abs(result.values[0][j] - truth[j]) <= 2 * result.stdErrors[0][j] { inside += 1 }
-            }
-        }
-        let fraction = Double(inside) / Double(total)
+        let runs = try (0..<8).map { try Self.run(samples: 400, sampler: sampler, seed: UInt64($0)) }
+        let fraction = KernelSHAPCalibration.coverage(runs, truth: Self.fixture.truth)
         print("KernelSHAP \(sampler) coverage:", fraction)
         #expect(fraction >= 0.85)
     }
@@ -60,10 +52,7 @@ struct KernelSHAPSampledTests {
         let runs = try (0..<40).map { try Self.run(samples: 400, sampler: sampler, seed: UInt64(1000 + $0)) }
         var ratios = [Double]()
         for j in 0..<24 {
-            let values = runs.map { $0.values[0][j] }
-            let mean = values.reduce(0, +) / Double(values.count)
-            let spread = (values.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
-            let reported = (runs.reduce(0.0) { $0 + $1.stdErrors[0][j] * $1.stdErrors[0][j] } / Double(runs.count)).squareRoot()
+            let (_, spread, reported) = KernelSHAPCalibration.spread(runs, feature: j)
             ratios.append(spread / reported)
         }
         print("KernelSHAP \(sampler) spread/SE:", ratios.map { ($0 * 100).rounded() / 100 })
