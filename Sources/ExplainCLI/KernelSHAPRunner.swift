@@ -32,7 +32,11 @@ enum KernelSHAPRunner {
             throw e.location == "kernelshap.backgroundPerCoalition"
                 ? ExplainError(e.code, e.message, at: "--background-per-coalition") : e
         } catch { throw ExplainError(.invalidArgument, "\(error)") }
-        if let warning = explainer.backgroundWarning, !job.command.quiet { printError("warning: \(warning)") }
+        if explainer.backgroundWarning != nil, !job.command.quiet {
+            printError("warning: the KernelSHAP background has \(background.rows.batchSize) rows: each explained row costs up "
+                + "to \(explainer.coalitionEvaluationsPerRow) model evaluations; --background-size 100 or "
+                + "--background-per-coalition 4 cuts the cost")
+        }
         let model = job.model, inputs = job.inputs, target = job.target
         let explanations = try job.explainRows("kernelshap") { i, row, rng in
             let result = try explainer.explain(inputs.row(i), row: row, predictor: model, rng: &rng)

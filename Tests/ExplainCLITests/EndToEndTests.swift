@@ -118,6 +118,21 @@ struct SampledBackgroundCLITests {
         }
     }
 
+    @Test("a background above 200 rows warns with the cost and names the flags that cut it")
+    func largeBackgroundWarning() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let out = try CLIRunner.run([
+            "--model", EndToEndTests.samplePath("breast_cancer", "model.json"),
+            "--input", EndToEndTests.samplePath("breast_cancer", "explain.csv"), "--method", "kernelshap",
+            "--rows", "0", "--samples", "200", "--background-per-coalition", "1",
+            "--background", EndToEndTests.samplePath("breast_cancer", "breast_cancer.csv"),
+            "--json", dir.appendingPathComponent("out.json").path, "--out", dir.appendingPathComponent("r.pdf").path])
+        #expect(out.status == 0, "\(out.stderr)")
+        let warning = try #require(out.stderr.split(separator: "\n").first { $0.hasPrefix("warning: the KernelSHAP background") })
+        #expect(warning.contains("569 rows") && warning.contains("\(2 * 30 * 569 + (200 - 60))"))
+        #expect(warning.contains("--background-size") && warning.contains("--background-per-coalition"))
+    }
+
     @Test("with --link logit it fails with one line naming the flag and writes nothing")
     func logitRejected() throws {
         let dir = try CLIRunner.temporaryDirectory()

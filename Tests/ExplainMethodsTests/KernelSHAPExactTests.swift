@@ -144,5 +144,10 @@ struct KernelSHAPExactTests {
         let warning = try #require(large.backgroundWarning)
         #expect(warning.contains("201 rows") && warning.contains("\(14 * 201)"))
         #expect(large.parameters["background_size"] == "201" && large.parameters["samples"] == "auto")
+        // A sampled background: sizes 1 and M − 1 on every row, then 4 rows per other coalition (M = 12 samples).
+        let wide = Background(rows: Tensor(shape: [300, 12], repeating: 0))
+        let sampled = try KernelSHAPExplainer(background: wide, samples: 500, backgroundPerCoalition: 4)
+        #expect(sampled.coalitionEvaluationsPerRow == 2 * 12 * 300 + (500 - 24) * 4)
+        #expect(try KernelSHAPExplainer(background: wide, samples: 500).coalitionEvaluationsPerRow == 500 * 300)
     }
 }

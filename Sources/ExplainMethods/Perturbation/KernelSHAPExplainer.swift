@@ -118,15 +118,23 @@ public struct KernelSHAPExplainer: Sendable {
         backgroundPerCoalition.flatMap { $0 < background.rows.batchSize ? $0 : nil }
     }
 
+    /// The model rows one explained row costs for its coalitions when every feature varies: budget × background
+    /// rows, or with a sampled background 2M × background rows plus `backgroundPerCoalition` per other coalition.
+    public var coalitionEvaluationsPerRow: Int {
+        let rows = background.rows.batchSize, m = background.rows.sampleCount
+        let coalitions = budget(playerCount: m)
+        let exhaustive = m < 62 && coalitions >= (1 << m) - 2
+        guard let perCoalition = sampledBackgroundRows, !exhaustive else { return coalitions * rows }
+        return 2 * m * rows + max(0, coalitions - 2 * m) * perCoalition
+    }
+
     /// A warning with the cost estimate when the background has more than 200 rows, else nil.
     public var backgroundWarning: String? {
         let rows = background.rows.batchSize
         guard rows > Self.backgroundWarningThreshold else { return nil }
-        let m = background.rows.sampleCount
-        let perRow = sampledBackgroundRows.map { 2 * m * rows + budget(playerCount: m) * $0 }
-            ?? budget(playerCount: m) * rows
-        return "the KernelSHAP background has \(rows) rows: each explained row costs up to \(perRow) model "
-            + "evaluations; summarise it (BackgroundSummary.kmeans, about 100 rows) to cut the cost"
+        return "the KernelSHAP background has \(rows) rows: each explained row costs up to \(coalitionEvaluationsPerRow) "
+            + "model evaluations; summarise it (BackgroundSummary.kmeans, about 100 rows) or evaluate each sampled "
+            + "coalition on a few drawn rows (backgroundPerCoalition) to cut the cost"
     }
 
     /// Explains one row for every model output.
