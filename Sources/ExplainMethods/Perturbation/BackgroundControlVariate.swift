@@ -16,7 +16,6 @@
 struct BackgroundControlVariate: Sendable {
     let playerCount: Int
     let outputCount: Int
-    let backgroundCount: Int
     /// f(b) per background row and output, `[background × outputs]`.
     let baselines: [Double]
     /// Σ_b w_b f(b) per output.
@@ -39,7 +38,6 @@ struct BackgroundControlVariate: Sendable {
         precondition(first.count == nP * nB * nO && last.count == first.count && baselines.count == nB * nO)
         playerCount = nP
         outputCount = nO
-        backgroundCount = nB
         self.baselines = baselines
         var slopes = [Double](repeating: 0, count: nB * nP * nO)
         for b in 0..<nB {
