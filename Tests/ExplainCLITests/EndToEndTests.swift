@@ -97,15 +97,22 @@ struct EndToEndTests {
 
 @Suite("explain --method kernelshap --background-per-coalition")
 struct SampledBackgroundCLITests {
+    /// Runs `--method kernelshap` on a sample with `extra` flags, writing into a fresh directory.
+    static func run(_ sample: String, _ extra: [String]) throws -> (CLIRunner.Outcome, URL) {
+        let dir = try CLIRunner.temporaryDirectory()
+        let out = try CLIRunner.run([
+            "--model", EndToEndTests.samplePath(sample, "model.json"),
+            "--input", EndToEndTests.samplePath(sample, "explain.csv"), "--method", "kernelshap",
+            "--json", dir.appendingPathComponent("out.json").path, "--out", dir.appendingPathComponent("r.pdf").path,
+        ] + extra)
+        return (out, dir)
+    }
+
     @Test("one background row per coalition: efficiency, error bars, the evaluation count and the echoed setting")
     func sampledBackground() throws {
-        let dir = try CLIRunner.temporaryDirectory()
+        let (out, dir) = try Self.run("breast_cancer",
+                                      ["--rows", "0-1", "--samples", "3000", "--background-per-coalition", "1", "--quiet"])
         let json = dir.appendingPathComponent("out.json").path
-        let out = try CLIRunner.run([
-            "--model", EndToEndTests.samplePath("breast_cancer", "model.json"),
-            "--input", EndToEndTests.samplePath("breast_cancer", "explain.csv"), "--method", "kernelshap",
-            "--rows", "0-1", "--samples", "3000", "--background-per-coalition", "1", "--json", json,
-            "--out", dir.appendingPathComponent("r.pdf").path, "--quiet"])
         #expect(out.status == 0, "\(out.stderr)")
         let result = try #require(try AttributionJSON.decode(try AtomicFile.read(json), file: json).first)
         #expect(result.parameters["background_per_coalition"] == "1")
@@ -120,13 +127,9 @@ struct SampledBackgroundCLITests {
 
     @Test("a background above 200 rows warns with the cost and names the flags that cut it")
     func largeBackgroundWarning() throws {
-        let dir = try CLIRunner.temporaryDirectory()
-        let out = try CLIRunner.run([
-            "--model", EndToEndTests.samplePath("breast_cancer", "model.json"),
-            "--input", EndToEndTests.samplePath("breast_cancer", "explain.csv"), "--method", "kernelshap",
+        let (out, _) = try Self.run("breast_cancer", [
             "--rows", "0", "--samples", "200", "--background-per-coalition", "1",
-            "--background", EndToEndTests.samplePath("breast_cancer", "breast_cancer.csv"),
-            "--json", dir.appendingPathComponent("out.json").path, "--out", dir.appendingPathComponent("r.pdf").path])
+            "--background", EndToEndTests.samplePath("breast_cancer", "breast_cancer.csv")])
         #expect(out.status == 0, "\(out.stderr)")
         let warning = try #require(out.stderr.split(separator: "\n").first { $0.hasPrefix("warning: the KernelSHAP background") })
         #expect(warning.contains("569 rows") && warning.contains("\(2 * 30 * 569 + (200 - 60))"))
@@ -135,12 +138,7 @@ struct SampledBackgroundCLITests {
 
     @Test("with --link logit it fails with one line naming the flag and writes nothing")
     func logitRejected() throws {
-        let dir = try CLIRunner.temporaryDirectory()
-        let out = try CLIRunner.run([
-            "--model", EndToEndTests.samplePath("iris", "model.json"),
-            "--input", EndToEndTests.samplePath("iris", "explain.csv"), "--method", "kernelshap",
-            "--background-per-coalition", "1", "--link", "logit",
-            "--json", dir.appendingPathComponent("out.json").path, "--out", dir.appendingPathComponent("r.pdf").path])
+        let (out, dir) = try Self.run("iris", ["--background-per-coalition", "1", "--link", "logit"])
         #expect(out.status == 1)
         #expect(out.stderr.contains("--background-per-coalition"))
         #expect(CLIRunner.files(in: dir).isEmpty)

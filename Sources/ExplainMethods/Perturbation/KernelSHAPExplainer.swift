@@ -113,6 +113,11 @@ public struct KernelSHAPExplainer: Sendable {
         return m >= 62 ? requested : min(requested, max(0, (1 << m) - 2))
     }
 
+    /// Whether the budget covers all 2^M − 2 coalitions, so the plan enumerates every one (`CoalitionPlan.isExhaustive`).
+    private func enumeratesAll(playerCount m: Int) -> Bool {
+        m < 62 && budget(playerCount: m) >= (1 << m) - 2
+    }
+
     /// Background rows per sampled coalition when fewer than the whole background, else nil.
     private var sampledBackgroundRows: Int? {
         backgroundPerCoalition.flatMap { $0 < background.rows.batchSize ? $0 : nil }
@@ -123,8 +128,7 @@ public struct KernelSHAPExplainer: Sendable {
     public var coalitionEvaluationsPerRow: Int {
         let rows = background.rows.batchSize, m = background.rows.sampleCount
         let coalitions = budget(playerCount: m)
-        let exhaustive = m < 62 && coalitions >= (1 << m) - 2
-        guard let perCoalition = sampledBackgroundRows, !exhaustive else { return coalitions * rows }
+        guard let perCoalition = sampledBackgroundRows, !enumeratesAll(playerCount: m) else { return coalitions * rows }
         return 2 * m * rows + max(0, coalitions - 2 * m) * perCoalition
     }
 
@@ -180,14 +184,16 @@ public struct KernelSHAPExplainer: Sendable {
         }
         guard players.count >= 2 else { return result }
         let budget = budget(playerCount: players.count)
-        var plan = CoalitionPlan(playerCount: players.count, budget: budget, sampler: sampler)
+        var plan: CoalitionPlan
         var sampling: KernelSHAPGame.SampledBackground?
-        if let m = sampledBackgroundRows, m < evaluator.backgroundCount, !plan.isExhaustive {
+        if let m = sampledBackgroundRows, m < evaluator.backgroundCount, !enumeratesAll(playerCount: players.count) {
             plan = CoalitionPlan(playerCount: players.count, budget: max(budget, 2 * players.count + 2),
                                  sampler: sampler, firstClassOnly: true)
             plan.valuesAreEstimates = true
             sampling = KernelSHAPGame.SampledBackground(perCoalition: m, instance: rawPrediction,
                                                         baselines: rawBaselines)
+        } else {
+            plan = CoalitionPlan(playerCount: players.count, budget: budget, sampler: sampler)
         }
         var game = KernelSHAPGame(evaluator: evaluator, link: link, bases: bases, gaps: gaps, plan: plan)
         game.sampledBackground = sampling
