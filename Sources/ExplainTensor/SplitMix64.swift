@@ -36,9 +36,16 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
         return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
     }
 
-    /// An integer uniform in `0..<bound`.
-    public mutating func nextInt(below bound: Int) -> Int {
+    /// An integer uniform in `0..<bound`: Lemire's multiply-and-reject, the same draws as the standard library's
+    /// `next(upperBound:)`, written out so that it inlines.
+    @inlinable public mutating func nextInt(below bound: Int) -> Int {
         precondition(bound > 0)
-        return Int(next(upperBound: UInt64(bound)))
+        let range = UInt64(bound)
+        var product = next().multipliedFullWidth(by: range)
+        if product.low < range {
+            let threshold = (0 &- range) % range
+            while product.low < threshold { product = next().multipliedFullWidth(by: range) }
+        }
+        return Int(product.high)
     }
 }

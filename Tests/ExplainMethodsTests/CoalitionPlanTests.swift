@@ -55,6 +55,24 @@ struct CoalitionPlanTests {
         #expect(seen.count == plan.table.count)
     }
 
+    @Test("every coalition's partner is its complement, with the same weight (the regression pairs them)",
+          arguments: [(6, 40), (6, 62), (9, 300), (20, 700)])
+    func partners(m: Int, budget: Int) {
+        for sampler in KernelSHAPSampler.allCases {
+            var plan = CoalitionPlan(playerCount: m, budget: budget, sampler: sampler)
+            var rng = SplitMix64(seed: 4)
+            plan.sample(coalitions: plan.budgetLeft, rng: &rng)
+            #expect(plan.partners.count == plan.table.count)
+            let weights = plan.weights()
+            for i in 0..<plan.table.count {
+                let partner = plan.partners[i]
+                #expect(partner != i && plan.partners[partner] == i)
+                #expect(plan.table.complement(of: Array(plan.table.mask(i))) == Array(plan.table.mask(partner)))
+                #expect(weights[i] == weights[partner])
+            }
+        }
+    }
+
     @Test("the kernel sampler draws sizes with probability ∝ (M−1)/(s(M−s)); leverage spreads them evenly")
     func sizeDistribution() {
         let m = 16

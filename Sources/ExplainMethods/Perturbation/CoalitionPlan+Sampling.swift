@@ -49,6 +49,8 @@ extension CoalitionPlan {
             if isNew {
                 table.complement(of: mask, into: &complement)
                 let second = table.insert(complement).index
+                partners.append(second)
+                partners.append(first)
                 pairOfCoalition[first] = pairs.count
                 pairOfCoalition[second] = pairs.count
                 pairs.append(SampledPair(first: first, second: second, count: 1, stratum: 0))
@@ -79,6 +81,8 @@ extension CoalitionPlan {
                 guard isNew else { continue }
                 table.complement(of: mask, into: &complement)
                 let second = table.insert(complement).index
+                partners.append(second)
+                partners.append(first)
                 pairs.append(SampledPair(first: first, second: second, count: 1, stratum: c))
                 pairsPerClass[c] += 1
                 added += 1
@@ -129,14 +133,17 @@ extension CoalitionPlan {
         let m = playerCount
         let drawComplement = 2 * size > m
         let k = drawComplement ? m - size : size
-        for i in 0..<k {
-            let j = i + rng.nextInt(below: m - i)
-            permutation.swapAt(i, j)
-        }
         for w in scratch.indices { scratch[w] = 0 }
-        for i in 0..<k {
-            let p = permutation[i]
-            scratch[p >> 6] |= UInt64(1) << UInt64(p & 63)
+        permutation.withUnsafeMutableBufferPointer { order in
+            scratch.withUnsafeMutableBufferPointer { bits in
+                for i in 0..<k {
+                    let j = i + rng.nextInt(below: m - i)
+                    let p = order[j]
+                    order[j] = order[i]
+                    order[i] = p
+                    bits[p >> 6] |= UInt64(1) << UInt64(p & 63)
+                }
+            }
         }
         if drawComplement {
             table.complement(of: scratch, into: &mask)

@@ -34,6 +34,9 @@ struct CoalitionPlan: Sendable {
     var table: CoalitionTable
     /// Exact kernel weights of the enumerated coalitions (indices `0..<enumeratedWeights.count`).
     var enumeratedWeights: [Double] = []
+    /// The table index of each coalition's complement (every coalition's complement is in the table, with the
+    /// same weight).
+    var partners: [Int] = []
     /// The smaller side s ≤ M/2 of each size class left to sample, outermost first.
     var remainingClasses: [Int] = []
     /// The kernel mass of the remaining classes (m_left).
@@ -169,14 +172,17 @@ struct CoalitionPlan: Sendable {
         let weight = kernelWeight(size: s)
         var chosen = Array(0..<s)
         var mask = [UInt64](repeating: 0, count: table.wordCount)
+        let classStart = table.count
         while true {
             for w in mask.indices { mask[w] = 0 }
             for p in chosen { mask[p >> 6] |= UInt64(1) << UInt64(p & 63) }
-            table.insert(mask)
+            let index = table.insert(mask).index
             enumeratedWeights.append(weight)
             if 2 * s != playerCount {
                 table.insert(table.complement(of: mask))
                 enumeratedWeights.append(weight)
+                partners.append(index + 1)
+                partners.append(index)
             }
             // Next combination in lexicographic order.
             var i = s - 1
@@ -184,6 +190,11 @@ struct CoalitionPlan: Sendable {
             if i < 0 { break }
             chosen[i] += 1
             for j in (i + 1)..<s { chosen[j] = chosen[j - 1] + 1 }
+        }
+        // The middle size holds both members of each pair, in lexicographic order.
+        guard 2 * s == playerCount else { return }
+        for i in classStart..<table.count {
+            partners.append(table.index(of: table.complement(of: Array(table.mask(i)))) ?? i)
         }
     }
 }

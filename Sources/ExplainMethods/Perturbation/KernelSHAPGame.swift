@@ -110,7 +110,8 @@ struct KernelSHAPGame {
             for o in 0..<outputCount { targets[i * outputCount + o] = link.apply(values[i * outputCount + o]) - bases[o] }
         }
         return KernelSHAPRegression(table: plan.table, weights: plan.weights(), targets: targets,
-                                    outputCount: outputCount, gaps: gaps, pairs: plan.pairs, strata: plan.strata())
+                                    outputCount: outputCount, gaps: gaps, partners: plan.partners, pairs: plan.pairs,
+                                    strata: plan.strata())
     }
 
     private func solve(converged: (Solution) -> Bool) -> Solution {

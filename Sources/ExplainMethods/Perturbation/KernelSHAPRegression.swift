@@ -20,6 +20,8 @@ struct KernelSHAPRegression {
     let outputCount: Int
     /// f(x) − E f per output.
     let gaps: [Double]
+    /// The table index of each coalition's complement; partners have equal weights.
+    let partners: [Int]
     let pairs: [SampledPair]
     let strata: [SamplingStratum]
 
@@ -38,7 +40,8 @@ struct KernelSHAPRegression {
                             stdErrors: outputs.map { _ in [Double](repeating: 0, count: p) }, usedFallback: false)
         }
         let q = p - 1
-        let (a, b) = normalEquations(players: players, outputs: outputs)
+        let design = PairDesign(players: players, playerCount: table.playerCount, wordCount: table.wordCount)
+        let (a, b) = normalEquations(design, outputs: outputs)
         var (reduced, inverse, usedFallback) = Self.solveSymmetric(a, b, q: q, rhsCount: nO)
         if !reduced.allSatisfy(\.isFinite) {
             usedFallback = true
@@ -50,58 +53,52 @@ struct KernelSHAPRegression {
             phi.append(gaps[outputs[t]] - phi.reduce(0, +))
             values.append(phi)
         }
-        let errors = standardErrors(players: players, outputs: outputs, values: values, inverse: inverse)
+        let errors = standardErrors(design, outputs: outputs, values: values, inverse: inverse)
         return Solution(values: values, stdErrors: errors, usedFallback: usedFallback)
     }
 
-    /// x' = z_j − z_L (j ≠ L) for the coalition whose mask words start at `mask`, scaled; returns z_L.
-    @inline(__always)
-    private static func designRow(_ mask: UnsafePointer<UInt64>, players: UnsafeBufferPointer<Int>,
-                                  into x: UnsafeMutablePointer<Double>, scale: Double) -> Double {
-        @inline(__always) func bit(_ p: Int) -> Double { Double((mask[p >> 6] >> UInt64(p & 63)) & 1) }
-        let q = players.count - 1
-        let zl = bit(players[q])
-        for j in 0..<q { x[j] = scale * (bit(players[j]) - zl) }
-        return zl
-    }
-
-    /// A = Σ w x' x'ᵀ and B = Σ w x' y'ᵀ, accumulated with dgemm over blocks of coalitions.
-    private func normalEquations(players: [Int], outputs: [Int]) -> (a: [Double], b: [Double]) {
-        let q = players.count - 1, nO = outputs.count
+    /// A = Σ w x' x'ᵀ and B = Σ w x' y'ᵀ over the representatives of the complement pairs, with dsyrk and dgemm
+    /// over blocks: a pair's x' are z and −z with equal weights, so it adds 2w z zᵀ to A and
+    /// w z (y_S − y_S̄ + Δ) to B, where S is the member that lacks L and z its indicators.
+    private func normalEquations(_ design: PairDesign, outputs: [Int]) -> (a: [Double], b: [Double]) {
+        let q = design.columnCount, nO = outputs.count
         var a = [Double](repeating: 0, count: q * q)
         var b = [Double](repeating: 0, count: q * nO)
         let blockRows = 256
         var x = [Double](repeating: 0, count: blockRows * q)
         var y = [Double](repeating: 0, count: blockRows * nO)
+        var columns = [Int32](repeating: 0, count: max(1, q))
         var i = 0
         table.words.withUnsafeBufferPointer { words in
-            players.withUnsafeBufferPointer { pl in
-                guard let w0 = words.baseAddress else { return }
-                while i < table.count {
-                    var r = 0
-                    x.withUnsafeMutableBufferPointer { xp in
-                        guard let x0 = xp.baseAddress else { return }
+            guard let w0 = words.baseAddress else { return }
+            while i < table.count {
+                var r = 0
+                x.withUnsafeMutableBufferPointer { xp in
+                    columns.withUnsafeMutableBufferPointer { cp in
+                        guard let x0 = xp.baseAddress, let c0 = cp.baseAddress else { return }
                         while r < blockRows && i < table.count {
-                            let w = weights[i]
-                            if w > 0 {
-                                let sw = w.squareRoot()
-                                let zl = Self.designRow(w0 + i * table.wordCount, players: pl, into: x0 + r * q, scale: sw)
+                            let w = weights[i], mask = w0 + i * table.wordCount
+                            if w > 0 && design.isRepresentative(mask) {
+                                let count = design.columns(of: mask, into: c0)
+                                design.scatter(c0, count: count, value: (2 * w).squareRoot(), into: x0 + r * q)
+                                let half = (w / 2).squareRoot(), partner = partners[i]
                                 for (t, o) in outputs.enumerated() {
-                                    y[r * nO + t] = sw * (targets[i * outputCount + o] - zl * gaps[o])
+                                    y[r * nO + t] = half * (targets[i * outputCount + o]
+                                        - targets[partner * outputCount + o] + gaps[o])
                                 }
                                 r += 1
                             }
                             i += 1
                         }
                     }
-                    guard r > 0 else { continue }
-                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(q), Int32(q), Int32(r), 1, x, Int32(q),
-                                x, Int32(q), 1, &a, Int32(q))
-                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(q), Int32(nO), Int32(r), 1, x, Int32(q),
-                                y, Int32(nO), 1, &b, Int32(nO))
                 }
+                guard r > 0 else { continue }
+                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(q), Int32(r), 1, x, Int32(q), 1, &a, Int32(q))
+                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(q), Int32(nO), Int32(r), 1, x, Int32(q),
+                            y, Int32(nO), 1, &b, Int32(nO))
             }
         }
+        for row in 0..<q { for column in 0..<row { a[row * q + column] = a[column * q + row] } }
         return (a, b)
     }
 
@@ -155,75 +152,5 @@ struct KernelSHAPRegression {
             for i in 0..<q { for j in 0..<q { inverse[i * q + j] += scale * v[k * q + i] * v[k * q + j] } }
         }
         return inverse
-    }
-
-    /// Sandwich standard errors of every requested output's values from the sampled pairs, `[output][player]`;
-    /// zeros when nothing was sampled.
-    private func standardErrors(players: [Int], outputs: [Int], values: [[Double]], inverse: [Double]) -> [[Double]] {
-        let p = players.count, q = p - 1, nO = outputs.count
-        let usable = pairs.filter { strata[$0.stratum].draws > 1 }
-        guard !usable.isEmpty else { return outputs.map { _ in [Double](repeating: 0, count: p) } }
-        let n = usable.count
-        // g[(t·n + u)·q + j]: pair u's gradient for output t.
-        var g = [Double](repeating: 0, count: nO * n * q)
-        var x = [Double](repeating: 0, count: q)
-        let phi = values.flatMap { Array($0.prefix(q)) }
-        // The complement's design row is −x' of the first coalition's, so g = x'_S (r_S − r_S̄).
-        g.withUnsafeMutableBufferPointer { gp in
-            table.words.withUnsafeBufferPointer { words in
-                players.withUnsafeBufferPointer { pl in
-                    x.withUnsafeMutableBufferPointer { xp in
-                        guard let w0 = words.baseAddress, let x0 = xp.baseAddress else { return }
-                        for (u, pair) in usable.enumerated() {
-                            let zl = Self.designRow(w0 + pair.first * table.wordCount, players: pl, into: x0, scale: 1)
-                            for (t, o) in outputs.enumerated() {
-                                var fitted = 0.0
-                                for j in 0..<q { fitted += x0[j] * phi[t * q + j] }
-                                let first = targets[pair.first * outputCount + o] - zl * gaps[o]
-                                let second = targets[pair.second * outputCount + o] - (1 - zl) * gaps[o]
-                                let difference = first - second - 2 * fitted
-                                let base = (t * n + u) * q
-                                for j in 0..<q { gp[base + j] = x0[j] * difference }
-                            }
-                        }
-                    }
-                }
-            }
-            // Centre within each stratum (weighted by draw counts).
-            var means = [Double](repeating: 0, count: strata.count * q)
-            var counts = [Double](repeating: 0, count: strata.count)
-            for pair in usable { counts[pair.stratum] += pair.count }
-            for t in 0..<nO {
-                for k in means.indices { means[k] = 0 }
-                for (u, pair) in usable.enumerated() {
-                    for j in 0..<q { means[pair.stratum * q + j] += pair.count * gp[(t * n + u) * q + j] }
-                }
-                for (u, pair) in usable.enumerated() {
-                    for j in 0..<q { gp[(t * n + u) * q + j] -= means[pair.stratum * q + j] / counts[pair.stratum] }
-                }
-            }
-        }
-        var h = [Double](repeating: 0, count: nO * n * q)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(nO * n), Int32(q), Int32(q), 1, g, Int32(q),
-                    inverse, Int32(q), 0, &h, Int32(q))
-        let coefficients = usable.map { pair in
-            let stratum = strata[pair.stratum]
-            return stratum.scale * stratum.scale * stratum.draws * (1 - stratum.finitePopulationFraction)
-                / (stratum.draws - 1) * pair.count
-        }
-        return (0..<nO).map { t in
-            var variance = [Double](repeating: 0, count: p)
-            for u in 0..<n {
-                var sum = 0.0
-                let base = (t * n + u) * q
-                for j in 0..<q {
-                    let hj = h[base + j]
-                    variance[j] += coefficients[u] * hj * hj
-                    sum += hj
-                }
-                variance[q] += coefficients[u] * sum * sum
-            }
-            return variance.map { max(0, $0).squareRoot() }
-        }
     }
 }
