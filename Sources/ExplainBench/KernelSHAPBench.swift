@@ -5,7 +5,10 @@ import Foundation
 ///
 /// Prints rows/s at the default budget, the GFLOP/s of the model evaluations, and the peak resident memory.
 /// With `KERNELSHAP_BENCH_EXPORT=path.json` it also writes the weights, background, rows, reference values and a
-/// budget sweep (time per row, values) for `benchmarks/shap/compare.py`.
+/// budget sweep (time per row, values) for `benchmarks/shap/compare.py`. With
+/// `KERNELSHAP_BENCH_ERRORS="coalitions:rows,..."` it instead prints the mean relative L2 error (over 8 rows and
+/// `KERNELSHAP_BENCH_SEEDS` seeds, against 2^17-coalition references cached in /tmp) and CPU time of sampled-background
+/// runs, for tuning.
 func runKernelSHAPBenchmark() {
     do {
         try KernelSHAPBenchmark().run()
@@ -127,6 +130,10 @@ private struct KernelSHAPBenchmark {
 
         // Throughput at the default budget.
         var rng = SplitMix64(seed: 1)
+        if let spec = ProcessInfo.processInfo.environment["KERNELSHAP_BENCH_ERRORS"] {
+            try errorSweep(spec, background: backgroundRows, rows: Array(explained.prefix(8)))
+            return
+        }
         if ProcessInfo.processInfo.environment["KERNELSHAP_BENCH_SAMPLED_ONLY"] == nil {
         _ = try explainer.explain(explained[0], predictor: predictor, rng: &rng)
         var evaluations = 0
@@ -174,6 +181,51 @@ private struct KernelSHAPBenchmark {
                      sampledEvaluations / explained.count))
         if let path = ProcessInfo.processInfo.environment["KERNELSHAP_BENCH_EXPORT"] {
             try export(to: path, background: backgroundRows, rows: Array(explained.prefix(8)))
+        }
+    }
+
+    /// Mean relative L2 error and CPU time per row of sampled-background runs, `spec` = "samples:rows,...".
+    func errorSweep(_ spec: String, background: [[Float]], rows: [[Float]]) throws {
+        let bg = Background(rows: Tensor(rows: background))
+        let predictor = self.predictor
+        let cache = "/tmp/kernelshap-reference-\(rows.count).json"
+        var reference: [[Double]]
+        if let data = FileManager.default.contents(atPath: cache),
+           let cached = try JSONSerialization.jsonObject(with: data) as? [[Double]] {
+            reference = cached
+        } else {
+            reference = []
+            for (i, x) in rows.enumerated() {
+                var rng = SplitMix64(seed: 900 + UInt64(i))
+                reference.append(try KernelSHAPExplainer(background: bg, samples: 1 << 17).explain(x, predictor: predictor, rng: &rng).values[1])
+            }
+            try JSONSerialization.data(withJSONObject: reference).write(to: URL(fileURLWithPath: cache))
+        }
+        let seeds = Int(ProcessInfo.processInfo.environment["KERNELSHAP_BENCH_SEEDS"] ?? "4") ?? 4
+        for item in spec.split(separator: ",") {
+            let parts = item.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2 else { continue }
+            let explainer = try KernelSHAPExplainer(background: bg, samples: parts[0], backgroundPerCoalition: parts[1])
+            var error = 0.0, squares = 0.0, evaluations = 0
+            let start = processCPUSeconds()
+            for seed in 0..<seeds {
+                for (i, x) in rows.enumerated() {
+                    var rng = SplitMix64(seed: 100 + UInt64(i) + 1000 * UInt64(seed))
+                    let result = try explainer.explain(x, predictor: predictor, rng: &rng)
+                    let v = result.values[1], r = reference[i]
+                    let e = zip(v, r).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+                        / r.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+                    error += e
+                    squares += e * e
+                    evaluations += result.modelEvaluations
+                }
+            }
+            let n = Double(seeds * rows.count)
+            let cpu = (processCPUSeconds() - start) / n
+            let mean = error / n
+            print(String(format: "errors | %6d coalitions × %3d rows: rel L2 %.4f ± %.4f, %.2f ms/row CPU, %d evaluations/row",
+                         parts[0], parts[1], mean, ((squares / n - mean * mean) / n).squareRoot(), 1000 * cpu,
+                         evaluations / Int(n)))
         }
     }
 

@@ -13,6 +13,11 @@
 /// whose expectation over b ∼ w is exactly v(S) = Σ_b w_b f(x_S, b_S̄) for any c: the estimator stays unbiased and
 /// only its variance depends on how well g_b follows f. For a model that is additive along every b → x path
 /// (linear models) y(S, b) = v(S) exactly.
+///
+/// Rows are drawn by importance rather than by w: with probability q_b ∝ w_b (s_b + s̄/10), where s_b sums
+/// |last-order − first-order effect| over players (normalised per output) and s̄ is its weighted mean, because rows
+/// whose two effects disagree interact more and their residuals spread more. The residual is then reweighted,
+/// y(S, b) = (w_b / q_b)(f(x_S, b_S̄) − g_b(S)) + Σ_b' w_b' g_b'(S), which keeps the expectation v(S).
 struct BackgroundControlVariate: Sendable {
     let playerCount: Int
     let outputCount: Int
@@ -24,6 +29,12 @@ struct BackgroundControlVariate: Sendable {
     let centred: [Double]
     /// Σ_i d_{b,i} per background row and output, `[background × outputs]`.
     let totals: [Double]
+    /// c̄_i = Σ_b w_b c_{b,i}, `[players × outputs]`, and Σ_i c̄_i per output.
+    let meanSlopes: [Double]
+    let meanTotal: [Double]
+    /// The probabilities q_b the sampled coalitions draw background rows with, and w_b / q_b.
+    let drawWeights: [Double]
+    let ratios: [Double]
 
     /// Builds the control variate.
     /// - Parameters:
@@ -74,38 +85,78 @@ struct BackgroundControlVariate: Sendable {
         }
         self.centred = centred
         self.totals = totals
+        self.meanSlopes = meanSlopes
+        meanTotal = (0..<nO).map { o in (0..<nP).reduce(0.0) { $0 + meanSlopes[$1 * nO + o] } }
+        let draw = Self.drawWeights(first: first, last: last, instance: instance, baselines: baselines, weights: weights)
+        drawWeights = draw
+        ratios = (0..<nB).map { draw[$0] > 0 ? weights[$0] / draw[$0] : 0 }
     }
 
-    /// y(S, b) − f(x_S, b_S̄) = Σ_b' w_b' g_b'(S) − g_b(S) for every output, added to `sums`.
+    /// q_b ∝ w_b (s_b + s̄/10), with s_b = Σ_o Σ_i |ℓ_{b,i} − a_{b,i}| / (its w-mean for output o); w when every
+    /// row's effects agree.
+    static func drawWeights(first: [Double], last: [Double], instance: [Double], baselines: [Double],
+                            weights: [Double]) -> [Double] {
+        let nO = instance.count, nB = weights.count
+        let nP = first.count / max(1, nB * nO)
+        var scales = [Double](repeating: 0, count: nB)
+        for o in 0..<nO {
+            var perRow = [Double](repeating: 0, count: nB)
+            var size = 0.0
+            for b in 0..<nB {
+                for p in 0..<nP {
+                    let source = (p * nB + b) * nO + o
+                    let lastOrder = instance[o] - last[source], firstOrder = first[source] - baselines[b * nO + o]
+                    perRow[b] += abs(lastOrder - firstOrder)
+                    size += weights[b] * (abs(lastOrder) + abs(firstOrder))
+                }
+            }
+            // Disagreements at rounding level (an additive model) carry no information.
+            let mean = zip(perRow, weights).reduce(0.0) { $0 + $1.0 * $1.1 }
+            if mean > 1e-9 * size { for b in 0..<nB { scales[b] += perRow[b] / mean } }
+        }
+        let meanScale = zip(scales, weights).reduce(0.0) { $0 + $1.0 * $1.1 }
+        guard meanScale > 0 else { return weights }
+        let raw = (0..<nB).map { weights[$0] * (scales[$0] + 0.1 * meanScale) }
+        let total = raw.reduce(0, +)
+        return raw.map { $0 / total }
+    }
+
+    /// y(S, b) − (w_b / q_b) f(x_S, b_S̄) = (w_b / q_b)(ḡ(S) − g_b(S)) + (1 − w_b / q_b) ḡ(S) for every output,
+    /// added to `sums`, where ḡ(S) = Σ_b' w_b' g_b'(S).
     ///
-    /// With d_{b,i} = c_{b,i} − Σ_b' w_b' c_{b',i} this is E f − f(b) − Σ_{i∈S} d_{b,i}; the sum runs over S or,
-    /// through the row total, over its complement, whichever is smaller.
+    /// With d_{b,i} = c_{b,i} − c̄_i, ḡ(S) − g_b(S) = E f − f(b) − Σ_{i∈S} d_{b,i}; the sums run over S or,
+    /// through the row totals, over its complement, whichever is smaller.
     @inline(__always)
     func addCorrection(background b: Int, mask: UnsafePointer<UInt64>, wordCount: Int, size: Int,
                        to sums: UnsafeMutablePointer<Double>) {
         let nO = outputCount, nP = playerCount
         let useComplement = 2 * size > nP
+        let ratio = ratios[b]
         centred.withUnsafeBufferPointer { d in
-            totals.withUnsafeBufferPointer { total in
-                guard let d0 = d.baseAddress, let t0 = total.baseAddress else { return }
+            meanSlopes.withUnsafeBufferPointer { mean in
+                guard let d0 = d.baseAddress, let m0 = mean.baseAddress else { return }
                 let row = d0 + b * nP * nO
-                for o in 0..<nO {
-                    sums[o] += meanBaseline[o] - baselines[b * nO + o] - (useComplement ? t0[b * nO + o] : 0)
-                }
-                let sign: Double = useComplement ? 1 : -1
                 let lastBits = nP % 64 == 0 ? ~UInt64(0) : (UInt64(1) << UInt64(nP % 64)) - 1
-                // One pass over the players per output keeps the running sum in a register.
+                // One pass over the players per output keeps the running sums in registers.
                 for o in 0..<nO {
-                    var acc = 0.0
+                    var acc = 0.0, accMean = 0.0
                     for w in 0..<wordCount {
                         var bits = useComplement ? ~mask[w] : mask[w]
                         if useComplement && w == wordCount - 1 { bits &= lastBits }
                         while bits != 0 {
-                            acc += row[(64 * w + bits.trailingZeroBitCount) * nO + o]
+                            let k = (64 * w + bits.trailingZeroBitCount) * nO + o
+                            acc += row[k]
+                            accMean += m0[k]
                             bits &= bits - 1
                         }
                     }
-                    sums[o] += sign * acc
+                    if useComplement {
+                        acc = totals[b * nO + o] - acc
+                        accMean = meanTotal[o] - accMean
+                    }
+                    // ḡ(S) − g_b(S), and ḡ(S) itself for the importance weight's remainder.
+                    let difference = meanBaseline[o] - baselines[b * nO + o] - acc
+                    sums[o] += ratio == 1 ? difference : ratio * difference + (1 - ratio) * (meanBaseline[o] + accMean)
                 }
             }
         }

@@ -4,8 +4,9 @@ extension CoalitionEvaluator {
     /// Estimates v(S) for coalitions `range` of `table` from a few background rows each, with the control variate.
     ///
     /// Coalition i is evaluated on the background rows `draws[(i − firstSampled)·perCoalition ..< +perCoalition]`,
-    /// and its estimate is the mean over them of y(S, b) = f(x_S, b_S̄) − g_b(S), plus Σ_b w_b g_b(S)
-    /// (`BackgroundControlVariate`); its expectation over the draws is v(S). Rows are evaluated in chunks under
+    /// drawn with probabilities q_b, and its estimate is the mean over them of
+    /// y(S, b) = (w_b / q_b)(f(x_S, b_S̄) − g_b(S)) + Σ_b' w_b' g_b'(S) (`BackgroundControlVariate`); its expectation
+    /// over the draws is v(S). Rows are evaluated in chunks under
     /// `chunkBudget` like the full-background path.
     ///
     /// - Returns: the number of model rows evaluated.
@@ -61,7 +62,8 @@ extension CoalitionEvaluator {
                         for o in 0..<outputCount { s0[o] = 0 }
                         for j in 0..<m {
                             let b = Int(draws[(coalition - firstSampled) * m + j])
-                            for o in 0..<outputCount { s0[o] += Double(outputs[(c * m + j) * outputCount + o]) }
+                            let ratio = control.ratios[b]
+                            for o in 0..<outputCount { s0[o] += ratio * Double(outputs[(c * m + j) * outputCount + o]) }
                             control.addCorrection(background: b, mask: w0 + coalition * table.wordCount,
                                                   wordCount: table.wordCount, size: table.sizes[coalition], to: s0)
                         }

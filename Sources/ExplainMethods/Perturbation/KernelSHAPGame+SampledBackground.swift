@@ -24,7 +24,8 @@ extension KernelSHAPGame {
         guard var sampling = sampledBackground, sampling.assignedPairs < plan.pairs.count else { return }
         let m = sampling.perCoalition, enumerated = plan.enumeratedWeights.count
         let fresh = plan.pairs[sampling.assignedPairs...]
-        let blocks = BackgroundDraws.stratified(count: fresh.count * m, weights: evaluator.weights, rng: &rng)
+        let blocks = BackgroundDraws.stratified(count: fresh.count * m, weights: sampling.control?.drawWeights ?? evaluator.weights,
+                                                rng: &rng)
         sampling.draws.append(contentsOf: repeatElement(-1, count: (plan.table.count - enumerated) * m - sampling.draws.count))
         for (k, pair) in fresh.enumerated() {
             for coalition in [pair.first, pair.second] {

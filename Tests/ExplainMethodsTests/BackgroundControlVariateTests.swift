@@ -1,0 +1,104 @@
+@testable import ExplainMethods
+import ExplainTensor
+import Testing
+
+@Suite("Background control variate and importance draws")
+struct BackgroundControlVariateTests {
+    /// Random first- and last-order values for `players` × `rows` × 2 outputs, and random weights.
+    static func inputs(players: Int, rows: Int, seed: UInt64)
+        -> (first: [Double], last: [Double], instance: [Double], baselines: [Double], weights: [Double]) {
+        var rng = SplitMix64(seed: seed)
+        let first = (0..<(players * rows * 2)).map { _ in rng.nextNormal() }
+        let last = (0..<(players * rows * 2)).map { _ in rng.nextNormal() }
+        let baselines = (0..<(rows * 2)).map { _ in rng.nextNormal() }
+        let raw = (0..<rows).map { _ in 0.1 + rng.nextUniform() }
+        let total = raw.reduce(0, +)
+        return (first, last, [rng.nextNormal(), rng.nextNormal()], baselines, raw.map { $0 / total })
+    }
+
+    @Test("draw probabilities sum to 1, keep every weighted row, and are the weights when effects agree")
+    func drawWeights() {
+        let (players, rows) = (7, 9)
+        let d = Self.inputs(players: players, rows: rows, seed: 1)
+        let q = BackgroundControlVariate.drawWeights(first: d.first, last: d.last, instance: d.instance,
+                                                     baselines: d.baselines, weights: d.weights)
+        #expect(abs(q.reduce(0, +) - 1) < 1e-12)
+        #expect(q.allSatisfy { $0 > 0 })
+        // Additive rows: f(x_{−i}, b_i) = f(x) − (f(x_i, b_{−i}) − f(b)), so both effects agree and q = w.
+        var agreeing = d.last
+        for p in 0..<players {
+            for b in 0..<rows {
+                for o in 0..<2 {
+                    let k = (p * rows + b) * 2 + o
+                    agreeing[k] = d.instance[o] - (d.first[k] - d.baselines[b * 2 + o])
+                }
+            }
+        }
+        let same = BackgroundControlVariate.drawWeights(first: d.first, last: agreeing, instance: d.instance,
+                                                        baselines: d.baselines, weights: d.weights)
+        #expect(zip(same, d.weights).allSatisfy { abs($0 - $1) < 1e-15 })
+    }
+
+    @Test("the correction is (w/q)(ḡ − g_b) + (1 − w/q)ḡ from the definition of g_b, on S and through its complement")
+    func correctionMatchesDefinition() {
+        let (players, rows) = (9, 6)
+        let d = Self.inputs(players: players, rows: rows, seed: 2)
+        let cv = BackgroundControlVariate(first: d.first, last: d.last, instance: d.instance, baselines: d.baselines,
+                                          weights: d.weights)
+        // c_{b,i} from its definition.
+        func slope(_ b: Int, _ i: Int, _ o: Int) -> Double {
+            func half(_ p: Int) -> Double {
+                let k = (p * rows + b) * 2 + o
+                return 0.5 * ((d.first[k] - d.baselines[b * 2 + o]) + (d.instance[o] - d.last[k]))
+            }
+            let remainder = d.instance[o] - d.baselines[b * 2 + o] - (0..<players).reduce(0.0) { $0 + half($1) }
+            return half(i) + remainder / Double(players)
+        }
+        func g(_ b: Int, _ members: [Int], _ o: Int) -> Double {
+            d.baselines[b * 2 + o] + members.reduce(0.0) { $0 + slope(b, $1, o) }
+        }
+        var rng = SplitMix64(seed: 3)
+        for _ in 0..<20 {
+            let members = (0..<players).filter { _ in rng.nextUniform() < 0.5 }
+            var mask: UInt64 = 0
+            for p in members { mask |= 1 << UInt64(p) }
+            for b in 0..<rows {
+                var sums = [0.0, 0.0]
+                withUnsafePointer(to: mask) { m in
+                    sums.withUnsafeMutableBufferPointer { s in
+                        cv.addCorrection(background: b, mask: m, wordCount: 1, size: members.count, to: s.baseAddress!)
+                    }
+                }
+                for o in 0..<2 {
+                    let mean = (0..<rows).reduce(0.0) { $0 + d.weights[$1] * g($1, members, o) }
+                    let ratio = d.weights[b] / cv.drawWeights[b]
+                    let expected = ratio * (mean - g(b, members, o)) + (1 - ratio) * mean
+                    #expect(abs(sums[o] - expected) < 1e-10, "size \(members.count), row \(b)")
+                }
+            }
+        }
+    }
+
+    @Test("drawn by q, the corrected value's expectation is v(S) = Σ_b w_b f_b for any f")
+    func unbiased() {
+        let (players, rows) = (5, 8)
+        let d = Self.inputs(players: players, rows: rows, seed: 4)
+        let cv = BackgroundControlVariate(first: d.first, last: d.last, instance: d.instance, baselines: d.baselines,
+                                          weights: d.weights)
+        var rng = SplitMix64(seed: 5)
+        let f = (0..<rows).map { _ in rng.nextNormal() }
+        let mask: UInt64 = 0b10110
+        var expectation = 0.0
+        for b in 0..<rows {
+            var sums = [0.0, 0.0]
+            withUnsafePointer(to: mask) { m in
+                sums.withUnsafeMutableBufferPointer { s in
+                    cv.addCorrection(background: b, mask: m, wordCount: 1, size: 3, to: s.baseAddress!)
+                }
+            }
+            expectation += cv.drawWeights[b] * (cv.ratios[b] * f[b] + sums[0])
+        }
+        let truth = zip(d.weights, f).reduce(0.0) { $0 + $1.0 * $1.1 }
+        #expect(abs(expectation - truth) < 1e-12)
+    }
+}
