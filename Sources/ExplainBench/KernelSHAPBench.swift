@@ -255,6 +255,7 @@ private struct KernelSHAPBenchmark {
         // A few background rows per sampled coalition (with the control variate): coalitions are far cheaper.
         let perCoalitionSweep: [(rows: Int, samples: [Int])] = [
             (1, [2000, 4000, 8000, 12000, 16000, 24000]),
+            (2, [1000, 2000, 4000, 6000, 7000, 8000, 9000, 10000, 12000]),
             (4, [500, 1000, 2000, 3000, 4000, 4500, 5000, 5500, 6000, 8000]),
             (10, [300, 500, 800, 1200, 1600, 2400, 2800, 3200]),
         ]

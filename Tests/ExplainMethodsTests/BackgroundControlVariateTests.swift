@@ -16,6 +16,21 @@ struct BackgroundControlVariateTests {
         return (first, last, [rng.nextNormal(), rng.nextNormal()], baselines, raw.map { $0 / total })
     }
 
+    /// The correction for one background row and a one-word mask, per output.
+    static func correction(_ cv: BackgroundControlVariate, background b: Int, mask: UInt64, size: Int) -> [Double] {
+        var buffer = [Double](repeating: 0, count: 3 * cv.outputCount)
+        let n = cv.outputCount
+        withUnsafePointer(to: mask) { m in
+            buffer.withUnsafeMutableBufferPointer { s in
+                guard let s0 = s.baseAddress else { return }
+                cv.meanGame(mask: m, wordCount: 1, size: size, into: s0 + n)
+                cv.addCorrection(background: b, mask: m, wordCount: 1, size: size, meanGame: s0 + n, scratch: s0 + 2 * n,
+                                 to: s0)
+            }
+        }
+        return Array(buffer.prefix(n))
+    }
+
     @Test("draw probabilities sum to 1, keep every weighted row, and are the weights when effects agree")
     func drawWeights() {
         let (players, rows) = (7, 9)
@@ -63,12 +78,7 @@ struct BackgroundControlVariateTests {
             var mask: UInt64 = 0
             for p in members { mask |= 1 << UInt64(p) }
             for b in 0..<rows {
-                var sums = [0.0, 0.0]
-                withUnsafePointer(to: mask) { m in
-                    sums.withUnsafeMutableBufferPointer { s in
-                        cv.addCorrection(background: b, mask: m, wordCount: 1, size: members.count, to: s.baseAddress!)
-                    }
-                }
+                let sums = Self.correction(cv, background: b, mask: mask, size: members.count)
                 for o in 0..<2 {
                     let mean = (0..<rows).reduce(0.0) { $0 + d.weights[$1] * g($1, members, o) }
                     let ratio = d.weights[b] / cv.drawWeights[b]
@@ -90,12 +100,7 @@ struct BackgroundControlVariateTests {
         let mask: UInt64 = 0b10110
         var expectation = 0.0
         for b in 0..<rows {
-            var sums = [0.0, 0.0]
-            withUnsafePointer(to: mask) { m in
-                sums.withUnsafeMutableBufferPointer { s in
-                    cv.addCorrection(background: b, mask: m, wordCount: 1, size: 3, to: s.baseAddress!)
-                }
-            }
+            let sums = Self.correction(cv, background: b, mask: mask, size: 3)
             expectation += cv.drawWeights[b] * (cv.ratios[b] * f[b] + sums[0])
         }
         let truth = zip(d.weights, f).reduce(0.0) { $0 + $1.0 * $1.1 }

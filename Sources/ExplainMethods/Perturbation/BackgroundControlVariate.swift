@@ -121,44 +121,59 @@ struct BackgroundControlVariate: Sendable {
         return raw.map { $0 / total }
     }
 
-    /// y(S, b) − (w_b / q_b) f(x_S, b_S̄) = (w_b / q_b)(ḡ(S) − g_b(S)) + (1 − w_b / q_b) ḡ(S) for every output,
-    /// added to `sums`, where ḡ(S) = Σ_b' w_b' g_b'(S).
-    ///
-    /// With d_{b,i} = c_{b,i} − c̄_i, ḡ(S) − g_b(S) = E f − f(b) − Σ_{i∈S} d_{b,i}; the sums run over S or,
-    /// through the row totals, over its complement, whichever is smaller.
+    /// ḡ(S) = Σ_b w_b g_b(S) for every output, written to `out`.
     @inline(__always)
-    func addCorrection(background b: Int, mask: UnsafePointer<UInt64>, wordCount: Int, size: Int,
-                       to sums: UnsafeMutablePointer<Double>) {
-        let nO = outputCount, nP = playerCount
-        let useComplement = 2 * size > nP
-        let ratio = ratios[b]
-        centred.withUnsafeBufferPointer { d in
-            meanSlopes.withUnsafeBufferPointer { mean in
-                guard let d0 = d.baseAddress, let m0 = mean.baseAddress else { return }
-                let row = d0 + b * nP * nO
-                let lastBits = nP % 64 == 0 ? ~UInt64(0) : (UInt64(1) << UInt64(nP % 64)) - 1
-                // One pass over the players per output keeps the running sums in registers.
-                for o in 0..<nO {
-                    var acc = 0.0, accMean = 0.0
-                    for w in 0..<wordCount {
-                        var bits = useComplement ? ~mask[w] : mask[w]
-                        if useComplement && w == wordCount - 1 { bits &= lastBits }
-                        while bits != 0 {
-                            let k = (64 * w + bits.trailingZeroBitCount) * nO + o
-                            acc += row[k]
-                            accMean += m0[k]
-                            bits &= bits - 1
-                        }
-                    }
-                    if useComplement {
-                        acc = totals[b * nO + o] - acc
-                        accMean = meanTotal[o] - accMean
-                    }
-                    // ḡ(S) − g_b(S), and ḡ(S) itself for the importance weight's remainder.
-                    let difference = meanBaseline[o] - baselines[b * nO + o] - acc
-                    sums[o] += ratio == 1 ? difference : ratio * difference + (1 - ratio) * (meanBaseline[o] + accMean)
-                }
+    func meanGame(mask: UnsafePointer<UInt64>, wordCount: Int, size: Int, into out: UnsafeMutablePointer<Double>) {
+        meanSlopes.withUnsafeBufferPointer { slopes in
+            meanTotal.withUnsafeBufferPointer { total in
+                guard let s0 = slopes.baseAddress, let t0 = total.baseAddress else { return }
+                sum(s0, total: t0, mask: mask, wordCount: wordCount, size: size, into: out)
             }
         }
+        for o in 0..<outputCount { out[o] += meanBaseline[o] }
+    }
+
+    /// y(S, b) − (w_b / q_b) f(x_S, b_S̄) = (w_b / q_b)(ḡ(S) − g_b(S)) + (1 − w_b / q_b) ḡ(S) for every output,
+    /// added to `sums`, given ḡ(S) from `meanGame`; `scratch` holds `outputCount` values.
+    ///
+    /// With d_{b,i} = c_{b,i} − c̄_i, ḡ(S) − g_b(S) = E f − f(b) − Σ_{i∈S} d_{b,i}.
+    @inline(__always)
+    func addCorrection(background b: Int, mask: UnsafePointer<UInt64>, wordCount: Int, size: Int,
+                       meanGame: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>,
+                       to sums: UnsafeMutablePointer<Double>) {
+        let nO = outputCount
+        let ratio = ratios[b]
+        centred.withUnsafeBufferPointer { d in
+            totals.withUnsafeBufferPointer { total in
+                guard let d0 = d.baseAddress, let t0 = total.baseAddress else { return }
+                sum(d0 + b * playerCount * nO, total: t0 + b * nO, mask: mask, wordCount: wordCount, size: size,
+                    into: scratch)
+            }
+        }
+        for o in 0..<nO {
+            let difference = meanBaseline[o] - baselines[b * nO + o] - scratch[o]
+            sums[o] += ratio == 1 ? difference : ratio * difference + (1 - ratio) * meanGame[o]
+        }
+    }
+
+    /// Σ_{i∈S} row[i·outputs + o] for every output, over S or, through `total`, over its complement, whichever
+    /// is smaller.
+    @inline(__always)
+    private func sum(_ row: UnsafePointer<Double>, total: UnsafePointer<Double>, mask: UnsafePointer<UInt64>,
+                     wordCount: Int, size: Int, into out: UnsafeMutablePointer<Double>) {
+        let nO = outputCount, nP = playerCount
+        let useComplement = 2 * size > nP
+        let lastBits = nP % 64 == 0 ? ~UInt64(0) : (UInt64(1) << UInt64(nP % 64)) - 1
+        for o in 0..<nO { out[o] = 0 }
+        for w in 0..<wordCount {
+            var bits = useComplement ? ~mask[w] : mask[w]
+            if useComplement && w == wordCount - 1 { bits &= lastBits }
+            while bits != 0 {
+                let k = (64 * w + bits.trailingZeroBitCount) * nO
+                for o in 0..<nO { out[o] += row[k + o] }
+                bits &= bits - 1
+            }
+        }
+        if useComplement { for o in 0..<nO { out[o] = total[o] - out[o] } }
     }
 }

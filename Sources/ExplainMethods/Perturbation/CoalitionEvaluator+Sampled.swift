@@ -18,7 +18,7 @@ extension CoalitionEvaluator {
         let perChunk = max(1, chunkBudget / max(1, m * max(width, rowFootprint)))
         var evaluations = 0
         var start = range.lowerBound
-        var sums = [Double](repeating: 0, count: outputCount)
+        var sums = [Double](repeating: 0, count: 3 * outputCount)  // sums, ḡ(S), scratch
         while start < range.upperBound {
             let end = min(range.upperBound, start + perChunk)
             let count = end - start
@@ -57,21 +57,26 @@ extension CoalitionEvaluator {
             try table.words.withUnsafeBufferPointer { words in
                 try sums.withUnsafeMutableBufferPointer { sp in
                     guard let w0 = words.baseAddress, let s0 = sp.baseAddress else { return }
+                    let nO = outputCount
                     for c in 0..<count {
                         let coalition = start + c
-                        for o in 0..<outputCount { s0[o] = 0 }
+                        let mask = w0 + coalition * table.wordCount, size = table.sizes[coalition]
+                        for o in 0..<nO { s0[o] = 0 }
+                        control.meanGame(mask: mask, wordCount: table.wordCount, size: size, into: s0 + nO)
                         for j in 0..<m {
                             let b = Int(draws[(coalition - firstSampled) * m + j])
                             let ratio = control.ratios[b]
-                            for o in 0..<outputCount { s0[o] += ratio * Double(outputs[(c * m + j) * outputCount + o]) }
-                            control.addCorrection(background: b, mask: w0 + coalition * table.wordCount,
-                                                  wordCount: table.wordCount, size: table.sizes[coalition], to: s0)
+                            for o in 0..<nO { s0[o] += ratio * Double(outputs[(c * m + j) * nO + o]) }
+                            control.addCorrection(background: b, mask: mask, wordCount: table.wordCount, size: size,
+                                                  meanGame: s0 + nO, scratch: s0 + 2 * nO, to: s0)
                         }
-                        for o in 0..<outputCount { s0[o] /= Double(m) }
-                        guard sp.allSatisfy({ $0.isFinite }) else {
-                            throw ExplainError(.numerical, "the model returned a non-finite output on a perturbed row")
+                        for o in 0..<nO {
+                            s0[o] /= Double(m)
+                            guard s0[o].isFinite else {
+                                throw ExplainError(.numerical, "the model returned a non-finite output on a perturbed row")
+                            }
                         }
-                        values.append(contentsOf: sp)
+                        values.append(contentsOf: UnsafeBufferPointer(start: s0, count: nO))
                     }
                 }
             }
