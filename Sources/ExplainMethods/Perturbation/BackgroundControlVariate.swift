@@ -157,23 +157,47 @@ struct BackgroundControlVariate: Sendable {
     }
 
     /// Σ_{i∈S} row[i·outputs + o] for every output, over S or, through `total`, over its complement, whichever
-    /// is smaller.
+    /// is smaller. The running sums stay in registers (one or two outputs in one pass, more one pass each).
     @inline(__always)
     private func sum(_ row: UnsafePointer<Double>, total: UnsafePointer<Double>, mask: UnsafePointer<UInt64>,
                      wordCount: Int, size: Int, into out: UnsafeMutablePointer<Double>) {
-        let nO = outputCount, nP = playerCount
-        let useComplement = 2 * size > nP
-        let lastBits = nP % 64 == 0 ? ~UInt64(0) : (UInt64(1) << UInt64(nP % 64)) - 1
-        for o in 0..<nO { out[o] = 0 }
-        for w in 0..<wordCount {
-            var bits = useComplement ? ~mask[w] : mask[w]
-            if useComplement && w == wordCount - 1 { bits &= lastBits }
-            while bits != 0 {
-                let k = (64 * w + bits.trailingZeroBitCount) * nO
-                for o in 0..<nO { out[o] += row[k + o] }
-                bits &= bits - 1
+        let nO = outputCount
+        let useComplement = 2 * size > playerCount
+        switch nO {
+        case 1:
+            var a = 0.0
+            forEachMember(mask, wordCount: wordCount, complement: useComplement) { a += row[$0] }
+            out[0] = a
+        case 2:
+            var a = 0.0, b = 0.0
+            forEachMember(mask, wordCount: wordCount, complement: useComplement) {
+                a += row[2 * $0]
+                b += row[2 * $0 + 1]
+            }
+            out[0] = a
+            out[1] = b
+        default:
+            for o in 0..<nO {
+                var a = 0.0
+                forEachMember(mask, wordCount: wordCount, complement: useComplement) { a += row[$0 * nO + o] }
+                out[o] = a
             }
         }
         if useComplement { for o in 0..<nO { out[o] = total[o] - out[o] } }
+    }
+
+    /// Calls `body` with each player in the coalition, or in its complement.
+    @inline(__always)
+    private func forEachMember(_ mask: UnsafePointer<UInt64>, wordCount: Int, complement: Bool, _ body: (Int) -> Void) {
+        let nP = playerCount
+        let lastBits = nP % 64 == 0 ? ~UInt64(0) : (UInt64(1) << UInt64(nP % 64)) - 1
+        for w in 0..<wordCount {
+            var bits = complement ? ~mask[w] : mask[w]
+            if complement && w == wordCount - 1 { bits &= lastBits }
+            while bits != 0 {
+                body(64 * w + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
     }
 }
