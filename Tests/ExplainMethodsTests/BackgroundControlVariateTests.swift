@@ -16,6 +16,15 @@ struct BackgroundControlVariateTests {
         return (first, last, [rng.nextNormal(), rng.nextNormal()], baselines, raw.map { $0 / total })
     }
 
+    /// Random inputs and the control variate built from them.
+    static func controlVariate(players: Int, rows: Int, seed: UInt64)
+        -> (data: (first: [Double], last: [Double], instance: [Double], baselines: [Double], weights: [Double]),
+            cv: BackgroundControlVariate) {
+        let d = inputs(players: players, rows: rows, seed: seed)
+        return (d, BackgroundControlVariate(first: d.first, last: d.last, instance: d.instance, baselines: d.baselines,
+                                            weights: d.weights))
+    }
+
     /// The correction for one background row and a one-word mask, per output.
     static func correction(_ cv: BackgroundControlVariate, background b: Int, mask: UInt64, size: Int) -> [Double] {
         var buffer = [Double](repeating: 0, count: 3 * cv.outputCount)
@@ -57,9 +66,7 @@ struct BackgroundControlVariateTests {
     @Test("the correction is (w/q)(ḡ − g_b) + (1 − w/q)ḡ from the definition of g_b, on S and through its complement")
     func correctionMatchesDefinition() {
         let (players, rows) = (9, 6)
-        let d = Self.inputs(players: players, rows: rows, seed: 2)
-        let cv = BackgroundControlVariate(first: d.first, last: d.last, instance: d.instance, baselines: d.baselines,
-                                          weights: d.weights)
+        let (d, cv) = Self.controlVariate(players: players, rows: rows, seed: 2)
         // c_{b,i} from its definition.
         func slope(_ b: Int, _ i: Int, _ o: Int) -> Double {
             func half(_ p: Int) -> Double {
@@ -91,10 +98,8 @@ struct BackgroundControlVariateTests {
 
     @Test("drawn by q, the corrected value's expectation is v(S) = Σ_b w_b f_b for any f")
     func unbiased() {
-        let (players, rows) = (5, 8)
-        let d = Self.inputs(players: players, rows: rows, seed: 4)
-        let cv = BackgroundControlVariate(first: d.first, last: d.last, instance: d.instance, baselines: d.baselines,
-                                          weights: d.weights)
+        let rows = 8
+        let (d, cv) = Self.controlVariate(players: 5, rows: rows, seed: 4)
         var rng = SplitMix64(seed: 5)
         let f = (0..<rows).map { _ in rng.nextNormal() }
         let mask: UInt64 = 0b10110
