@@ -44,8 +44,8 @@ struct BackgroundControlVariateTests {
     func drawWeights() {
         let (players, rows) = (7, 9)
         let d = Self.inputs(players: players, rows: rows, seed: 1)
-        let q = BackgroundControlVariate.drawWeights(first: d.first, last: d.last, instance: d.instance,
-                                                     baselines: d.baselines, weights: d.weights)
+        let q = BackgroundDraws.importance(first: d.first, last: d.last, instance: d.instance,
+                                           baselines: d.baselines, weights: d.weights)
         #expect(abs(q.reduce(0, +) - 1) < 1e-12)
         #expect(q.allSatisfy { $0 > 0 })
         // Additive rows: f(x_{−i}, b_i) = f(x) − (f(x_i, b_{−i}) − f(b)), so both effects agree and q = w.
@@ -58,8 +58,8 @@ struct BackgroundControlVariateTests {
                 }
             }
         }
-        let same = BackgroundControlVariate.drawWeights(first: d.first, last: agreeing, instance: d.instance,
-                                                        baselines: d.baselines, weights: d.weights)
+        let same = BackgroundDraws.importance(first: d.first, last: agreeing, instance: d.instance,
+                                              baselines: d.baselines, weights: d.weights)
         #expect(zip(same, d.weights).allSatisfy { abs($0 - $1) < 1e-15 })
     }
 

@@ -87,38 +87,10 @@ struct BackgroundControlVariate: Sendable {
         self.totals = totals
         self.meanSlopes = meanSlopes
         meanTotal = (0..<nO).map { o in (0..<nP).reduce(0.0) { $0 + meanSlopes[$1 * nO + o] } }
-        let draw = Self.drawWeights(first: first, last: last, instance: instance, baselines: baselines, weights: weights)
+        let draw = BackgroundDraws.importance(first: first, last: last, instance: instance, baselines: baselines,
+                                              weights: weights)
         drawWeights = draw
         ratios = (0..<nB).map { draw[$0] > 0 ? weights[$0] / draw[$0] : 0 }
-    }
-
-    /// q_b ∝ w_b (s_b + s̄/10), with s_b = Σ_o Σ_i |ℓ_{b,i} − a_{b,i}| / (its w-mean for output o); w when every
-    /// row's effects agree.
-    static func drawWeights(first: [Double], last: [Double], instance: [Double], baselines: [Double],
-                            weights: [Double]) -> [Double] {
-        let nO = instance.count, nB = weights.count
-        let nP = first.count / max(1, nB * nO)
-        var scales = [Double](repeating: 0, count: nB)
-        for o in 0..<nO {
-            var perRow = [Double](repeating: 0, count: nB)
-            var size = 0.0
-            for b in 0..<nB {
-                for p in 0..<nP {
-                    let source = (p * nB + b) * nO + o
-                    let lastOrder = instance[o] - last[source], firstOrder = first[source] - baselines[b * nO + o]
-                    perRow[b] += abs(lastOrder - firstOrder)
-                    size += weights[b] * (abs(lastOrder) + abs(firstOrder))
-                }
-            }
-            // Disagreements at rounding level (an additive model) carry no information.
-            let mean = zip(perRow, weights).reduce(0.0) { $0 + $1.0 * $1.1 }
-            if mean > 1e-9 * size { for b in 0..<nB { scales[b] += perRow[b] / mean } }
-        }
-        let meanScale = zip(scales, weights).reduce(0.0) { $0 + $1.0 * $1.1 }
-        guard meanScale > 0 else { return weights }
-        let raw = (0..<nB).map { weights[$0] * (scales[$0] + 0.1 * meanScale) }
-        let total = raw.reduce(0, +)
-        return raw.map { $0 / total }
     }
 
     /// ḡ(S) = Σ_b w_b g_b(S) for every output, written to `out`.
