@@ -61,6 +61,7 @@ struct KernelSHAPRegression {
     /// over blocks: a pair's x' are z and −z with equal weights, so it adds 2w z zᵀ to A and
     /// w z (y_S − y_S̄ + Δ) to B, where S is the member that lacks L and z its indicators.
     private func normalEquations(_ design: PairDesign, outputs: [Int]) -> (a: [Double], b: [Double]) {
+        precondition(partners.count == table.count, "KernelSHAP: every coalition needs its complement's index")
         let q = design.columnCount, nO = outputs.count
         var a = [Double](repeating: 0, count: q * q)
         var b = [Double](repeating: 0, count: q * nO)
