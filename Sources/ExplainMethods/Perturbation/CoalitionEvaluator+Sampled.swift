@@ -6,8 +6,7 @@ extension CoalitionEvaluator {
     /// Coalition i is evaluated on the background rows `draws[(i − firstSampled)·perCoalition ..< +perCoalition]`,
     /// drawn with probabilities q_b, and its estimate is the mean over them of
     /// y(S, b) = (w_b / q_b)(f(x_S, b_S̄) − g_b(S)) + Σ_b' w_b' g_b'(S) (`BackgroundControlVariate`); its expectation
-    /// over the draws is v(S). Rows are evaluated in chunks under
-    /// `chunkBudget` like the full-background path.
+    /// over the draws is v(S). Rows are evaluated in chunks under `chunkBudget` like the full-background path.
     ///
     /// - Returns: the number of model rows evaluated.
     /// - Throws: the predictor's errors, or `ExplainError(.numerical)` when it returns a non-finite value.
