@@ -4,11 +4,7 @@ import Testing
 @Suite("KernelSHAP, sampled background rows per coalition")
 struct KernelSHAPSampledBackgroundTests {
     /// A 24-feature sparse-interaction model, a 40-row weighted background, a row, and its exact Shapley values.
-    static let fixture: (model: KernelSHAPSparseModel, background: Background, x: [Float], truth: [Double]) = {
-        let model = KernelSHAPSparseModel(width: 24, termCount: 14, seed: 42)
-        let (background, x) = KernelSHAPTestModels.data(width: 24, rows: 40, seed: 44)
-        return (model, background, x, model.shapley(x: x, background: background))
-    }()
+    static let fixture = KernelSHAPSparseModel.fixture(backgroundRows: 40, seed: 44)
 
     static func run(samples: Int, perCoalition: Int = 1, sampler: KernelSHAPSampler = .default,
                     seed: UInt64) throws -> KernelSHAPResult {

@@ -4,11 +4,7 @@ import Testing
 @Suite("KernelSHAP, sampled coalitions")
 struct KernelSHAPSampledTests {
     /// A 24-feature sparse-interaction model, a 6-row weighted background, a row, and its exact Shapley values.
-    static let fixture: (model: KernelSHAPSparseModel, background: Background, x: [Float], truth: [Double]) = {
-        let model = KernelSHAPSparseModel(width: 24, termCount: 14, seed: 42)
-        let (background, x) = KernelSHAPTestModels.data(width: 24, rows: 6, seed: 43)
-        return (model, background, x, model.shapley(x: x, background: background))
-    }()
+    static let fixture = KernelSHAPSparseModel.fixture(backgroundRows: 6, seed: 43)
 
     static func relativeL2(_ a: [Double], _ b: [Double]) -> Double {
         let diff = zip(a, b).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }

@@ -90,3 +90,14 @@ struct KernelSHAPSparseModel {
 extension Float {
     var asDouble: Double { Double(self) }
 }
+
+extension KernelSHAPSparseModel {
+    /// The 24-feature model of the sampled-path tests with a weighted background of `rows` rows, a row to explain,
+    /// and its exact Shapley values.
+    static func fixture(backgroundRows rows: Int, seed: UInt64)
+        -> (model: KernelSHAPSparseModel, background: Background, x: [Float], truth: [Double]) {
+        let model = KernelSHAPSparseModel(width: 24, termCount: 14, seed: 42)
+        let (background, x) = KernelSHAPTestModels.data(width: 24, rows: rows, seed: seed)
+        return (model, background, x, model.shapley(x: x, background: background))
+    }
+}
