@@ -72,7 +72,10 @@ struct KernelSHAPBenchmark {
             let n = batch.batchSize
             var out = [Float](repeating: 0, count: n * 2)
             let block = min(2048, max(1, n))
-            var h1 = [Float](repeating: 0, count: block * 64), h2 = h1, logits = [Float](repeating: 0, count: block)
+            // Every element is written before it is read (the biases are copied in first).
+            var h1 = [Float](unsafeUninitializedCapacity: block * 64) { $1 = block * 64 }
+            var h2 = [Float](unsafeUninitializedCapacity: block * 64) { $1 = block * 64 }
+            var logits = [Float](unsafeUninitializedCapacity: block) { $1 = block }
             batch.scalars.withUnsafeBufferPointer { input in
                 out.withUnsafeMutableBufferPointer { output in
                     h1.withUnsafeMutableBufferPointer { p1 in

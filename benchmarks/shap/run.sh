@@ -14,3 +14,8 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 (cd "$root" && swift build -c release --product explain-bench)
 KERNELSHAP_BENCH_EXPORT="$out/bench.json" "$root/.build/release/explain-bench" kernelshap
 "$venv/bin/python" "$root/benchmarks/shap/compare.py" "$out/bench.json"
+# The same comparison in wall time with each library on the whole machine at its defaults: ExplainKit's rows on every
+# core, shap with numpy's default BLAS threads.
+echo
+env -u OPENBLAS_NUM_THREADS -u OMP_NUM_THREADS -u MKL_NUM_THREADS \
+    "$venv/bin/python" "$root/benchmarks/shap/compare.py" --whole-machine "$out/bench.json"

@@ -66,6 +66,8 @@ struct CoalitionPlan: Sendable {
         let cap = m >= 62 ? Int.max : (1 << m) - 2
         budget = min(requested, cap)
         table = CoalitionTable(playerCount: m, expectedCount: budget)
+        partners.reserveCapacity(budget)
+        pairs.reserveCapacity(budget / 2)
         let classes = Array(1...(m / 2))
         let masses = classes.map { kernelMass(ofClass: $0) }
         var massLeft = masses.reduce(0, +)

@@ -197,6 +197,7 @@ public struct KernelSHAPExplainer: Sendable {
         }
         var game = KernelSHAPGame(evaluator: evaluator, link: link, bases: bases, gaps: gaps, plan: plan)
         game.sampledBackground = sampling
+        game.values.reserveCapacity(plan.budget * outputs)
         var solution = try game.run(predictor: predictor, tolerance: tolerance, rng: &rng)
         if let k = topFeatures, k < players.count {
             solution = game.restricted(to: k, from: solution)

@@ -12,6 +12,8 @@ struct PairDesign {
     let last: Int
     /// The design column of each table player, or −1 for L and for players not requested.
     private let columnOfPlayer: [Int32]
+    /// Whether every player is requested in table order, so that player p < L is column p.
+    private let isIdentity: Bool
 
     init(players: [Int], playerCount: Int, wordCount: Int) {
         precondition(!players.isEmpty)
@@ -21,6 +23,7 @@ struct PairDesign {
         var columns = [Int32](repeating: -1, count: playerCount)
         for (j, player) in players.dropLast().enumerated() { columns[player] = Int32(j) }
         columnOfPlayer = columns
+        isIdentity = players.count == playerCount && players.enumerated().allSatisfy { $0.offset == $0.element }
     }
 
     /// Whether the coalition lacks L.
@@ -33,7 +36,20 @@ struct PairDesign {
     /// least `columnCount` entries, and returns how many there are.
     @inline(__always)
     func columns(of mask: UnsafePointer<UInt64>, into out: UnsafeMutablePointer<Int32>) -> Int {
-        columnOfPlayer.withUnsafeBufferPointer { map in
+        if isIdentity {
+            var count = 0
+            for w in 0..<wordCount {
+                var bits = mask[w]
+                if w == last >> 6 { bits &= ~(UInt64(1) << UInt64(last & 63)) }
+                while bits != 0 {
+                    out[count] = Int32(64 * w + bits.trailingZeroBitCount)
+                    bits &= bits - 1
+                    count += 1
+                }
+            }
+            return count
+        }
+        return columnOfPlayer.withUnsafeBufferPointer { map in
             var count = 0
             for w in 0..<wordCount {
                 var bits = mask[w]
