@@ -25,19 +25,30 @@ struct BackgroundControlVariateTests {
                                             weights: d.weights))
     }
 
-    /// The correction for one background row and a one-word mask, per output.
+    /// y(S, b) − ρ_b f(x_S, b_S̄) for one background row and a one-word mask, per output: the shift f̄ − ρ_b f(b) less
+    /// Σ_k β_k e^k with the control variate's own β (`mix`).
     static func correction(_ cv: BackgroundControlVariate, background b: Int, mask: UInt64, size: Int) -> [Double] {
-        var buffer = [Double](repeating: 0, count: 3 * cv.outputCount)
-        let n = cv.outputCount
+        let n = cv.outputCount, width = n * cv.components
+        var base = [Double](repeating: 0, count: n)
+        var buffer = [Double](repeating: 0, count: 3 * width)
         withUnsafePointer(to: mask) { m in
-            buffer.withUnsafeMutableBufferPointer { s in
-                guard let s0 = s.baseAddress else { return }
-                cv.meanGame(mask: m, wordCount: 1, size: size, into: s0 + n)
-                cv.addCorrection(background: b, mask: m, wordCount: 1, size: size, meanGame: s0 + n, scratch: s0 + 2 * n,
-                                 to: s0)
+            base.withUnsafeMutableBufferPointer { bp in
+                buffer.withUnsafeMutableBufferPointer { s in
+                    guard let b0 = bp.baseAddress, let s0 = s.baseAddress else { return }
+                    cv.meanGame(mask: m, wordCount: 1, size: size, into: s0 + width)
+                    cv.addParts(background: b, mask: m, wordCount: 1, size: size, meanGame: s0 + width,
+                                scratch: s0 + 2 * width, base: b0, corrections: s0)
+                }
             }
         }
-        return Array(buffer.prefix(n))
+        var out = base
+        for o in 0..<n {
+            for k in 0..<cv.components {
+                let j = o * cv.components + k
+                out[o] -= cv.mix[j] * buffer[j]
+            }
+        }
+        return out
     }
 
     @Test("draw probabilities sum to 1, keep every weighted row, and are the weights when effects agree")
@@ -96,19 +107,53 @@ struct BackgroundControlVariateTests {
         }
     }
 
-    @Test("drawn by q, the corrected value's expectation is v(S) = Σ_b w_b f_b for any f")
+    @Test("drawn by q, the corrected value's expectation is v(S) = Σ_b w_b f_b for any f and any mix β")
     func unbiased() {
         let rows = 8
-        let (d, cv) = Self.controlVariate(players: 5, rows: rows, seed: 4)
+        let (d, half) = Self.controlVariate(players: 5, rows: rows, seed: 4)
         var rng = SplitMix64(seed: 5)
         let f = (0..<rows).map { _ in rng.nextNormal() }
-        let mask: UInt64 = 0b10110
-        var expectation = 0.0
-        for b in 0..<rows {
-            let sums = Self.correction(cv, background: b, mask: mask, size: 3)
-            expectation += cv.drawWeights[b] * (cv.ratios[b] * f[b] + sums[0])
-        }
         let truth = zip(d.weights, f).reduce(0.0) { $0 + $1.0 * $1.1 }
-        #expect(abs(expectation - truth) < 1e-12)
+        for cv in [half, half.mixed([0.3, 0.9, -1.2, 2.5]), half.mixed([0, 0, 0, 0])] {
+            for mask: UInt64 in [0b10110, 0b00001, 0b11101] {
+                var expectation = 0.0
+                for b in 0..<rows {
+                    let sums = Self.correction(cv, background: b, mask: mask, size: mask.nonzeroBitCount)
+                    expectation += cv.drawWeights[b] * (cv.ratios[b] * f[b] + sums[0])
+                }
+                #expect(abs(expectation - truth) < 1e-12, "mix \(cv.mix), mask \(mask)")
+            }
+        }
+    }
+
+    @Test("mixed(β) gives the two components combined with β, on S and through its complement")
+    func mixedMatchesCombination() {
+        let (players, rows) = (9, 6)
+        let (_, cv) = Self.controlVariate(players: players, rows: rows, seed: 6)
+        let beta = [0.2, 1.1, 0.7, -0.4]
+        let mixed = cv.mixed(beta)
+        #expect(mixed.components == 1 && mixed.mix == [1, 1])
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<20 {
+            let mask = UInt64(rng.nextInt(below: 1 << players))
+            let size = mask.nonzeroBitCount
+            for b in 0..<rows {
+                // Both components' corrections from the two-component variate, combined by hand.
+                var base = [0.0, 0.0], corrections = [Double](repeating: 0, count: 4)
+                var means = corrections, scratch = corrections
+                withUnsafePointer(to: mask) { m in
+                    means.withUnsafeMutableBufferPointer { mp in
+                        guard let m0 = mp.baseAddress else { return }
+                        cv.meanGame(mask: m, wordCount: 1, size: size, into: m0)
+                    }
+                    cv.addParts(background: b, mask: m, wordCount: 1, size: size, meanGame: means, scratch: &scratch,
+                                base: &base, corrections: &corrections)
+                }
+                var expected = base
+                for j in 0..<4 { expected[j / 2] -= beta[j] * corrections[j] }
+                let got = Self.correction(mixed, background: b, mask: mask, size: size)
+                for o in 0..<2 { #expect(abs(got[o] - expected[o]) < 1e-12, "size \(size), row \(b)") }
+            }
+        }
     }
 }

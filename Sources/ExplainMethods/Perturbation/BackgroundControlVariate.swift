@@ -1,40 +1,49 @@
-/// The per-background-row additive game that makes single-background-row evaluations of v(S) cheap to use.
+/// The per-background-row additive games that make single-background-row evaluations of v(S) cheap to use.
 ///
-/// For background row b, `g_b(S) = f(b) + Σ_{i∈S} c_{b,i}` with c_{b,i} the average of feature i's first-order
-/// effect from b and its last-order effect at x,
+/// For background row b there are two additive games, one per component k, g^k_b(S) = f(b) + Σ_{i∈S} c^k_{b,i}:
 /// ```
-/// c_{b,i} = ½[(f(x_i, b_{−i}) − f(b)) + (f(x) − f(x_{−i}, b_i))] + r_b / M,   r_b = f(x) − f(b) − Σ_i (first term)
+/// first-order (k = F):  c^F_{b,i} = f(x_i, b_{−i}) − f(b) + r^F_b / M,
+/// last-order  (k = L):  c^L_{b,i} = f(x) − f(x_{−i}, b_i) + r^L_b / M,
 /// ```
-/// so that g_b(N) = f(x). Both effects come from the size-1 and size-(M−1) coalitions, which are enumerated on the
-/// whole background anyway. An evaluation f(x_S, b_S̄) is then replaced by
+/// with r^k_b spreading the remainder so that g^k_b(N) = f(x). Both effects come from the size-1 and size-(M−1)
+/// coalitions, which are enumerated on the whole background anyway. An evaluation f(x_S, b_S̄) of a row drawn with
+/// probability q_b (ratio ρ_b = w_b / q_b) is replaced by
 /// ```
-/// y(S, b) = f(x_S, b_S̄) − g_b(S) + Σ_b' w_b' g_b'(S),
+/// y(S, b) = ρ_b f(x_S, b_S̄) + [f̄ − ρ_b f(b)] − Σ_k β_k e^k(S, b),
+/// e^k(S, b) = ρ_b Σ_{i∈S} c^k_{b,i} − Σ_b' w_b' Σ_{i∈S} c^k_{b',i},
 /// ```
-/// whose expectation over b ∼ w is exactly v(S) = Σ_b w_b f(x_S, b_S̄) for any c: the estimator stays unbiased and
-/// only its variance depends on how well g_b follows f. For a model that is additive along every b → x path
-/// (linear models) y(S, b) = v(S) exactly.
+/// where f̄ = Σ_b w_b f(b). Each correction has expectation 0 over b ∼ q, so y(S, b) estimates
+/// v(S) = Σ_b w_b f(x_S, b_S̄) without bias for any β fixed before the draws; only its variance depends on β.
+/// β = (½, ½) (`mix`) is the average game g_b = ½(g^F_b + g^L_b), which is exact along every b → x path for additive
+/// (linear) models. `mixed(_:)` folds a fitted β into a single component, so evaluating with it costs one sum
+/// (`KernelSHAPGame+ControlCoefficients.swift` fits β on a pilot round).
 ///
 /// Rows are drawn by importance rather than by w: with probability q_b ∝ w_b (s_b + s̄/10), where s_b sums
 /// |last-order − first-order effect| over players (normalised per output) and s̄ is its weighted mean, because rows
-/// whose two effects disagree interact more and their residuals spread more. The residual is then reweighted,
-/// y(S, b) = (w_b / q_b)(f(x_S, b_S̄) − g_b(S)) + Σ_b' w_b' g_b'(S), which keeps the expectation v(S).
+/// whose two effects disagree interact more and their residuals spread more (`BackgroundDraws.importance`).
 struct BackgroundControlVariate: Sendable {
+    /// The number of additive games: 2 (first- and last-order), or 1 once mixed.
+    let components: Int
+    /// The coefficient of each component in the estimate, `[outputs × components]`.
+    let mix: [Double]
     let playerCount: Int
     let outputCount: Int
     /// f(b) per background row and output, `[background × outputs]`.
     let baselines: [Double]
     /// Σ_b w_b f(b) per output.
     let meanBaseline: [Double]
-    /// d_{b,i} = c_{b,i} − Σ_b' w_b' c_{b',i}, `[background × players × outputs]`.
+    /// d^k_{b,i} = c^k_{b,i} − Σ_b' w_b' c^k_{b',i}, `[background × players × outputs × components]`.
     let centred: [Double]
-    /// Σ_i d_{b,i} per background row and output, `[background × outputs]`.
+    /// Σ_i d^k_{b,i}, `[background × outputs × components]`.
     let totals: [Double]
-    /// c̄_i = Σ_b w_b c_{b,i}, `[players × outputs]`, and Σ_i c̄_i per output.
+    /// c̄^k_i = Σ_b w_b c^k_{b,i}, `[players × outputs × components]`, and Σ_i c̄^k_i, `[outputs × components]`.
     let meanSlopes: [Double]
     let meanTotal: [Double]
-    /// The probabilities q_b the sampled coalitions draw background rows with, and w_b / q_b.
+    /// The probabilities q_b the sampled coalitions draw background rows with, and ρ_b = w_b / q_b.
     let drawWeights: [Double]
     let ratios: [Double]
+    /// f̄ − ρ_b f(b), `[background × outputs]`.
+    let shifts: [Double]
 
     /// Builds the control variate.
     /// - Parameters:
@@ -44,56 +53,108 @@ struct BackgroundControlVariate: Sendable {
     ///   - baselines: f(b), `[background × outputs]`.
     ///   - weights: the background weights, summing to 1.
     init(first: [Double], last: [Double], instance: [Double], baselines: [Double], weights: [Double]) {
-        let nO = instance.count, nB = weights.count
+        let nO = instance.count, nB = weights.count, nK = 2
         let nP = first.count / max(1, nB * nO)
         precondition(first.count == nP * nB * nO && last.count == first.count && baselines.count == nB * nO)
+        components = nK
+        mix = [Double](repeating: 0.5, count: nO * nK)
         playerCount = nP
         outputCount = nO
         self.baselines = baselines
-        var slopes = [Double](repeating: 0, count: nB * nP * nO)
+        let width = nO * nK
+        var slopes = [Double](repeating: 0, count: nB * nP * width)
         for b in 0..<nB {
             for o in 0..<nO {
                 let fb = baselines[b * nO + o]
-                var total = 0.0
+                var totals = [Double](repeating: 0, count: nK)
                 for p in 0..<nP {
-                    let source = (p * nB + b) * nO + o
-                    let c = 0.5 * ((first[source] - fb) + (instance[o] - last[source]))
-                    slopes[(b * nP + p) * nO + o] = c
-                    total += c
+                    let source = (p * nB + b) * nO + o, target = (b * nP + p) * width + o * nK
+                    slopes[target] = first[source] - fb
+                    slopes[target + 1] = instance[o] - last[source]
+                    for k in 0..<nK { totals[k] += slopes[target + k] }
                 }
-                let share = (instance[o] - fb - total) / Double(nP)
-                for p in 0..<nP { slopes[(b * nP + p) * nO + o] += share }
+                for k in 0..<nK {
+                    let share = (instance[o] - fb - totals[k]) / Double(nP)
+                    for p in 0..<nP { slopes[(b * nP + p) * width + o * nK + k] += share }
+                }
             }
         }
         var meanBaseline = [Double](repeating: 0, count: nO)
-        var meanSlopes = [Double](repeating: 0, count: nP * nO)
+        var meanSlopes = [Double](repeating: 0, count: nP * width)
         for b in 0..<nB {
             let w = weights[b]
             for o in 0..<nO { meanBaseline[o] += w * baselines[b * nO + o] }
-            for k in 0..<(nP * nO) { meanSlopes[k] += w * slopes[b * nP * nO + k] }
+            for j in 0..<(nP * width) { meanSlopes[j] += w * slopes[b * nP * width + j] }
         }
         self.meanBaseline = meanBaseline
         var centred = slopes
-        var totals = [Double](repeating: 0, count: nB * nO)
+        var totals = [Double](repeating: 0, count: nB * width)
         for b in 0..<nB {
             for p in 0..<nP {
-                for o in 0..<nO {
-                    centred[(b * nP + p) * nO + o] -= meanSlopes[p * nO + o]
-                    totals[b * nO + o] += centred[(b * nP + p) * nO + o]
+                for j in 0..<width {
+                    centred[(b * nP + p) * width + j] -= meanSlopes[p * width + j]
+                    totals[b * width + j] += centred[(b * nP + p) * width + j]
                 }
             }
         }
         self.centred = centred
         self.totals = totals
         self.meanSlopes = meanSlopes
-        meanTotal = (0..<nO).map { o in (0..<nP).reduce(0.0) { $0 + meanSlopes[$1 * nO + o] } }
+        meanTotal = (0..<width).map { j in (0..<nP).reduce(0.0) { $0 + meanSlopes[$1 * width + j] } }
         let draw = BackgroundDraws.importance(first: first, last: last, instance: instance, baselines: baselines,
                                               weights: weights)
         drawWeights = draw
-        ratios = (0..<nB).map { draw[$0] > 0 ? weights[$0] / draw[$0] : 0 }
+        let ratios = (0..<nB).map { draw[$0] > 0 ? weights[$0] / draw[$0] : 0 }
+        self.ratios = ratios
+        shifts = (0..<(nB * nO)).map { meanBaseline[$0 % nO] - ratios[$0 / nO] * baselines[$0] }
     }
 
-    /// ḡ(S) = Σ_b w_b g_b(S) for every output, written to `out`.
+    /// The control variate with one component, Σ_k β_k c^k for each output (`beta` is `[outputs × components]`), and
+    /// coefficient 1.
+    func mixed(_ beta: [Double]) -> BackgroundControlVariate {
+        precondition(beta.count == outputCount * components)
+        let nO = outputCount, nK = components
+        func fold(_ table: [Double]) -> [Double] {
+            let rows = table.count / (nO * nK)
+            return [Double](unsafeUninitializedCapacity: rows * nO) { out, initialized in
+                table.withUnsafeBufferPointer { t in
+                    for r in 0..<rows {
+                        for o in 0..<nO {
+                            var value = 0.0
+                            for k in 0..<nK { value += beta[o * nK + k] * t[(r * nO + o) * nK + k] }
+                            out[r * nO + o] = value
+                        }
+                    }
+                }
+                initialized = rows * nO
+            }
+        }
+        return BackgroundControlVariate(
+            components: 1, mix: [Double](repeating: 1, count: outputCount), playerCount: playerCount,
+            outputCount: outputCount, baselines: baselines, meanBaseline: meanBaseline, centred: fold(centred),
+            totals: fold(totals), meanSlopes: fold(meanSlopes), meanTotal: fold(meanTotal), drawWeights: drawWeights,
+            ratios: ratios, shifts: shifts)
+    }
+
+    private init(components: Int, mix: [Double], playerCount: Int, outputCount: Int, baselines: [Double],
+                 meanBaseline: [Double], centred: [Double], totals: [Double], meanSlopes: [Double],
+                 meanTotal: [Double], drawWeights: [Double], ratios: [Double], shifts: [Double]) {
+        self.components = components
+        self.mix = mix
+        self.playerCount = playerCount
+        self.outputCount = outputCount
+        self.baselines = baselines
+        self.meanBaseline = meanBaseline
+        self.centred = centred
+        self.totals = totals
+        self.meanSlopes = meanSlopes
+        self.meanTotal = meanTotal
+        self.drawWeights = drawWeights
+        self.ratios = ratios
+        self.shifts = shifts
+    }
+
+    /// m^k(S) = Σ_b w_b Σ_{i∈S} c^k_{b,i} for every output and component, `[outputs × components]`, into `out`.
     @inline(__always)
     func meanGame(mask: UnsafePointer<UInt64>, wordCount: Int, size: Int, into out: UnsafeMutablePointer<Double>) {
         meanSlopes.withUnsafeBufferPointer { slopes in
@@ -102,40 +163,40 @@ struct BackgroundControlVariate: Sendable {
                 sum(s0, total: t0, mask: mask, wordCount: wordCount, size: size, into: out)
             }
         }
-        for o in 0..<outputCount { out[o] += meanBaseline[o] }
     }
 
-    /// y(S, b) − (w_b / q_b) f(x_S, b_S̄) = (w_b / q_b)(ḡ(S) − g_b(S)) + (1 − w_b / q_b) ḡ(S) for every output,
-    /// added to `sums`, given ḡ(S) from `meanGame`; `scratch` holds `outputCount` values.
-    ///
-    /// With d_{b,i} = c_{b,i} − c̄_i, ḡ(S) − g_b(S) = E f − f(b) − Σ_{i∈S} d_{b,i}.
+    /// Adds one draw's parts of y(S, b) other than ρ_b f(x_S, b_S̄): f̄ − ρ_b f(b) to `base` (`outputs` values) and
+    /// e^k(S, b) = ρ_b Σ_{i∈S} d^k_{b,i} + (ρ_b − 1) m^k(S) to `corrections` (`[outputs × components]`), given m^k(S)
+    /// from `meanGame`; `scratch` holds `outputs × components` values.
     @inline(__always)
-    func addCorrection(background b: Int, mask: UnsafePointer<UInt64>, wordCount: Int, size: Int,
-                       meanGame: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>,
-                       to sums: UnsafeMutablePointer<Double>) {
-        let nO = outputCount
+    func addParts(background b: Int, mask: UnsafePointer<UInt64>, wordCount: Int, size: Int,
+                  meanGame: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>,
+                  base: UnsafeMutablePointer<Double>, corrections: UnsafeMutablePointer<Double>) {
+        let nO = outputCount, width = nO * components
         let ratio = ratios[b]
         centred.withUnsafeBufferPointer { d in
             totals.withUnsafeBufferPointer { total in
                 guard let d0 = d.baseAddress, let t0 = total.baseAddress else { return }
-                sum(d0 + b * playerCount * nO, total: t0 + b * nO, mask: mask, wordCount: wordCount, size: size,
+                sum(d0 + b * playerCount * width, total: t0 + b * width, mask: mask, wordCount: wordCount, size: size,
                     into: scratch)
             }
         }
-        for o in 0..<nO {
-            let difference = meanBaseline[o] - baselines[b * nO + o] - scratch[o]
-            sums[o] += ratio == 1 ? difference : ratio * difference + (1 - ratio) * meanGame[o]
+        shifts.withUnsafeBufferPointer { shift in
+            guard let s0 = shift.baseAddress else { return }
+            for o in 0..<nO { base[o] += s0[b * nO + o] }
         }
+        for j in 0..<width { corrections[j] += ratio * scratch[j] + (ratio - 1) * meanGame[j] }
     }
 
-    /// Σ_{i∈S} row[i·outputs + o] for every output, over S or, through `total`, over its complement, whichever
-    /// is smaller. The running sums stay in registers (one or two outputs in one pass, more one pass each).
+    /// Σ_{i∈S} row[i·width + j] for every column j of `width = outputs × components`, over S or, through `total`,
+    /// over its complement, whichever is smaller. The running sums stay in registers for up to four columns (two
+    /// outputs); wider rows take one pass per column.
     @inline(__always)
     private func sum(_ row: UnsafePointer<Double>, total: UnsafePointer<Double>, mask: UnsafePointer<UInt64>,
                      wordCount: Int, size: Int, into out: UnsafeMutablePointer<Double>) {
-        let nO = outputCount
+        let width = outputCount * components
         let useComplement = 2 * size > playerCount
-        switch nO {
+        switch width {
         case 1:
             var a = 0.0
             forEachMember(mask, wordCount: wordCount, complement: useComplement) { a += row[$0] }
@@ -148,14 +209,26 @@ struct BackgroundControlVariate: Sendable {
             }
             out[0] = a
             out[1] = b
+        case 4:
+            var a = 0.0, b = 0.0, c = 0.0, d = 0.0
+            forEachMember(mask, wordCount: wordCount, complement: useComplement) {
+                a += row[4 * $0]
+                b += row[4 * $0 + 1]
+                c += row[4 * $0 + 2]
+                d += row[4 * $0 + 3]
+            }
+            out[0] = a
+            out[1] = b
+            out[2] = c
+            out[3] = d
         default:
-            for o in 0..<nO {
+            for j in 0..<width {
                 var a = 0.0
-                forEachMember(mask, wordCount: wordCount, complement: useComplement) { a += row[$0 * nO + o] }
-                out[o] = a
+                forEachMember(mask, wordCount: wordCount, complement: useComplement) { a += row[$0 * width + j] }
+                out[j] = a
             }
         }
-        if useComplement { for o in 0..<nO { out[o] = total[o] - out[o] } }
+        if useComplement { for j in 0..<width { out[j] = total[j] - out[j] } }
     }
 
     /// Calls `body` with each player in the coalition, or in its complement.

@@ -4,20 +4,24 @@ extension CoalitionEvaluator {
     /// Estimates v(S) for coalitions `range` of `table` from a few background rows each, with the control variate.
     ///
     /// Coalition i is evaluated on the background rows `draws[(i − firstSampled)·perCoalition ..< +perCoalition]`,
-    /// drawn with probabilities q_b, and its estimate is the mean over them of
-    /// y(S, b) = (w_b / q_b)(f(x_S, b_S̄) − g_b(S)) + Σ_b' w_b' g_b'(S) (`BackgroundControlVariate`); its expectation
-    /// over the draws is v(S). Rows are evaluated in chunks under `chunkBudget` like the full-background path.
+    /// drawn with probabilities q_b. `values` gets the mean over them of y₀ − Σ_k β_k e^k(S, b) with
+    /// y₀ = ρ_b f(x_S, b_S̄) + f̄ − ρ_b f(b), the corrections e^k and β = `control.mix` (`BackgroundControlVariate`);
+    /// its expectation over the draws is v(S). With `keepParts`, each coalition's mean y₀ and e^k are appended to
+    /// `parts` too, `[outputs × (1 + components)]` per coalition. Rows are evaluated in chunks under `chunkBudget` like the
+    /// full-background path.
     ///
     /// - Returns: the number of model rows evaluated.
     /// - Throws: the predictor's errors, or `ExplainError(.numerical)` when it returns a non-finite value.
     func evaluate(_ table: CoalitionTable, range: Range<Int>, draws: [Int32], firstSampled: Int, perCoalition m: Int,
                   control: BackgroundControlVariate, predictor: some BatchPredictor,
-                  into values: inout [Double]) throws -> Int {
+                  into values: inout [Double], parts: inout [Double], keepParts: Bool) throws -> Int {
         precondition(range.lowerBound >= firstSampled && (range.upperBound - firstSampled) * m <= draws.count)
         let perChunk = max(1, chunkBudget / max(1, m * max(width, rowFootprint)))
         var evaluations = 0
         var start = range.lowerBound
-        var sums = [Double](repeating: 0, count: 3 * outputCount)  // sums, ḡ(S), scratch
+        let nK = control.components
+        // y₀, the corrections, m^k(S) and scratch.
+        var sums = [Double](repeating: 0, count: outputCount * (1 + 3 * nK))
         while start < range.upperBound {
             let end = min(range.upperBound, start + perChunk)
             let count = end - start
@@ -56,26 +60,32 @@ extension CoalitionEvaluator {
             try table.words.withUnsafeBufferPointer { words in
                 try sums.withUnsafeMutableBufferPointer { sp in
                     guard let w0 = words.baseAddress, let s0 = sp.baseAddress else { return }
-                    let nO = outputCount
+                    let nO = outputCount, width = nO * nK, stored = nO + width
+                    let corrections = s0 + nO, means = corrections + width, scratch = means + width
+                    let mix = control.mix
                     for c in 0..<count {
                         let coalition = start + c
                         let mask = w0 + coalition * table.wordCount, size = table.sizes[coalition]
-                        for o in 0..<nO { s0[o] = 0 }
-                        control.meanGame(mask: mask, wordCount: table.wordCount, size: size, into: s0 + nO)
+                        for j in 0..<stored { s0[j] = 0 }
+                        control.meanGame(mask: mask, wordCount: table.wordCount, size: size, into: means)
                         for j in 0..<m {
                             let b = Int(draws[(coalition - firstSampled) * m + j])
                             let ratio = control.ratios[b]
                             for o in 0..<nO { s0[o] += ratio * Double(outputs[(c * m + j) * nO + o]) }
-                            control.addCorrection(background: b, mask: mask, wordCount: table.wordCount, size: size,
-                                                  meanGame: s0 + nO, scratch: s0 + 2 * nO, to: s0)
+                            control.addParts(background: b, mask: mask, wordCount: table.wordCount, size: size,
+                                             meanGame: means, scratch: scratch, base: s0, corrections: corrections)
                         }
+                        for j in 0..<stored { s0[j] /= Double(m) }
                         for o in 0..<nO {
-                            s0[o] /= Double(m)
-                            guard s0[o].isFinite else {
+                            var correction = 0.0
+                            for k in 0..<nK { correction += mix[o * nK + k] * corrections[o * nK + k] }
+                            let value = s0[o] - correction
+                            guard value.isFinite else {
                                 throw ExplainError(.numerical, "the model returned a non-finite output on a perturbed row")
                             }
+                            values.append(value)
                         }
-                        values.append(contentsOf: UnsafeBufferPointer(start: s0, count: nO))
+                        if keepParts { parts.append(contentsOf: UnsafeBufferPointer(start: s0, count: stored)) }
                     }
                 }
             }

@@ -15,26 +15,35 @@ extension KernelSHAPGame {
         var draws: [Int32] = []
         /// Pairs of `plan.pairs` that have their draws.
         var assignedPairs = 0
+        /// The two-component control variate, with β = (½, ½), that the pilot round is evaluated with.
         var control: BackgroundControlVariate?
+        /// The control variate with β fitted on the pilot round, for every later coalition.
+        var fitted: BackgroundControlVariate?
+        /// The pilot coalitions' y₀ and control-variate corrections, `[outputs × (1 + components)]` per coalition
+        /// from the first sampled one on (`CoalitionEvaluator.evaluate(_:range:draws:...)`).
+        var parts: [Double] = []
     }
 
     /// Draws background rows for the pairs sampled since the last call: one block per pair, shared by the
     /// coalition and its complement.
     mutating func drawBackground(rng: inout SplitMix64) {
         guard var sampling = sampledBackground, sampling.assignedPairs < plan.pairs.count else { return }
+        sampledBackground = nil  // keeps `sampling.draws` uniquely referenced
         let m = sampling.perCoalition, enumerated = plan.enumeratedWeights.count
         let fresh = plan.pairs[sampling.assignedPairs...]
         let blocks = BackgroundDraws.stratified(count: fresh.count * m, weights: sampling.control?.drawWeights ?? evaluator.weights,
                                                 rng: &rng)
         sampling.draws.append(contentsOf: repeatElement(-1, count: (plan.table.count - enumerated) * m - sampling.draws.count))
         for (k, pair) in fresh.enumerated() {
-            for coalition in [pair.first, pair.second] {
-                for j in 0..<m { sampling.draws[(coalition - enumerated) * m + j] = blocks[k * m + j] }
+            for j in 0..<m {
+                sampling.draws[(pair.first - enumerated) * m + j] = blocks[k * m + j]
+                sampling.draws[(pair.second - enumerated) * m + j] = blocks[k * m + j]
             }
         }
-        sampling.assignedPairs = plan.pairs.count
         // Every sampled coalition belongs to a pair, so every one now has its rows.
-        precondition(!sampling.draws.contains(-1), "KernelSHAP: a sampled coalition without background rows")
+        let added = max(0, (plan.table.count - enumerated - 2 * fresh.count) * m)
+        precondition(!sampling.draws[added...].contains(-1), "KernelSHAP: a sampled coalition without background rows")
+        sampling.assignedPairs = plan.pairs.count
         sampledBackground = sampling
     }
 

@@ -34,6 +34,13 @@ struct KernelSHAPGame {
         try evaluatePending(predictor: predictor)
         guard !plan.isExhaustive else { return solve(converged: { _ in true }) }
         guard let tolerance else {
+            if sampledBackground != nil {
+                // A pilot round fits the control variate's coefficients for the rest.
+                plan.sample(coalitions: max(plan.budgetLeft / 10, 16 * plan.remainingClasses.count), rng: &rng)
+                drawBackground(rng: &rng)
+                try evaluatePending(predictor: predictor)
+                fitControl()
+            }
             plan.sample(coalitions: plan.budgetLeft, rng: &rng)
             drawBackground(rng: &rng)
             try evaluatePending(predictor: predictor)
@@ -47,6 +54,7 @@ struct KernelSHAPGame {
             sampled += added
             drawBackground(rng: &rng)
             try evaluatePending(predictor: predictor)
+            fitControl()
             let solution = solve { Self.meets(tolerance, $0) }
             if solution.isConverged || added == 0 || plan.budgetLeft < 2 { return solution }
             round = max(sampled, 2)
@@ -96,18 +104,21 @@ struct KernelSHAPGame {
             sampling.control = controlVariate(perBackground ?? [], sampling: sampling)
             sampledBackground = sampling
         }
-        guard let control = sampling.control, values.count / outputCount < plan.table.count else { return }
+        guard let control = sampling.fitted ?? sampling.control, values.count / outputCount < plan.table.count
+        else { return }
+        sampledBackground = nil  // keeps `sampling.parts` uniquely referenced
+        defer { sampledBackground = sampling }
         evaluations += try evaluator.evaluate(
             plan.table, range: (values.count / outputCount)..<plan.table.count, draws: sampling.draws,
             firstSampled: enumerated, perCoalition: sampling.perCoalition, control: control, predictor: predictor,
-            into: &values)
+            into: &values, parts: &sampling.parts, keepParts: sampling.fitted == nil)
     }
 
     /// The regression over every coalition so far, targets in link space.
     private func regression() -> KernelSHAPRegression {
         var targets = values
         for i in 0..<plan.table.count {
-            for o in 0..<outputCount { targets[i * outputCount + o] = link.apply(values[i * outputCount + o]) - bases[o] }
+            for o in 0..<outputCount { targets[i * outputCount + o] = link.apply(targets[i * outputCount + o]) - bases[o] }
         }
         return KernelSHAPRegression(table: plan.table, weights: plan.weights(), targets: targets,
                                     outputCount: outputCount, gaps: gaps, partners: plan.partners, pairs: plan.pairs,
