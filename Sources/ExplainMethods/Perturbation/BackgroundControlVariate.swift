@@ -23,9 +23,9 @@
 /// whose two effects disagree interact more and their residuals spread more (`BackgroundDraws.importance`).
 struct BackgroundControlVariate: Sendable {
     /// The number of additive games: 2 (first- and last-order), or 1 once mixed.
-    let components: Int
+    private(set) var components: Int
     /// The coefficient of each component in the estimate, `[outputs × components]`.
-    let mix: [Double]
+    private(set) var mix: [Double]
     let playerCount: Int
     let outputCount: Int
     /// f(b) per background row and output, `[background × outputs]`.
@@ -33,12 +33,12 @@ struct BackgroundControlVariate: Sendable {
     /// Σ_b w_b f(b) per output.
     let meanBaseline: [Double]
     /// d^k_{b,i} = c^k_{b,i} − Σ_b' w_b' c^k_{b',i}, `[background × players × outputs × components]`.
-    let centred: [Double]
+    private(set) var centred: [Double]
     /// Σ_i d^k_{b,i}, `[background × outputs × components]`.
-    let totals: [Double]
+    private(set) var totals: [Double]
     /// c̄^k_i = Σ_b w_b c^k_{b,i}, `[players × outputs × components]`, and Σ_i c̄^k_i, `[outputs × components]`.
-    let meanSlopes: [Double]
-    let meanTotal: [Double]
+    private(set) var meanSlopes: [Double]
+    private(set) var meanTotal: [Double]
     /// The probabilities q_b the sampled coalitions draw background rows with, and ρ_b = w_b / q_b.
     let drawWeights: [Double]
     let ratios: [Double]
@@ -66,16 +66,19 @@ struct BackgroundControlVariate: Sendable {
         for b in 0..<nB {
             for o in 0..<nO {
                 let fb = baselines[b * nO + o]
-                var totals = [Double](repeating: 0, count: nK)
+                var firstTotal = 0.0, lastTotal = 0.0
                 for p in 0..<nP {
                     let source = (p * nB + b) * nO + o, target = (b * nP + p) * width + o * nK
                     slopes[target] = first[source] - fb
                     slopes[target + 1] = instance[o] - last[source]
-                    for k in 0..<nK { totals[k] += slopes[target + k] }
+                    firstTotal += slopes[target]
+                    lastTotal += slopes[target + 1]
                 }
-                for k in 0..<nK {
-                    let share = (instance[o] - fb - totals[k]) / Double(nP)
-                    for p in 0..<nP { slopes[(b * nP + p) * width + o * nK + k] += share }
+                let firstShare = (instance[o] - fb - firstTotal) / Double(nP)
+                let lastShare = (instance[o] - fb - lastTotal) / Double(nP)
+                for p in 0..<nP {
+                    slopes[(b * nP + p) * width + o * nK] += firstShare
+                    slopes[(b * nP + p) * width + o * nK + 1] += lastShare
                 }
             }
         }
@@ -129,29 +132,14 @@ struct BackgroundControlVariate: Sendable {
                 initialized = rows * nO
             }
         }
-        return BackgroundControlVariate(
-            components: 1, mix: [Double](repeating: 1, count: outputCount), playerCount: playerCount,
-            outputCount: outputCount, baselines: baselines, meanBaseline: meanBaseline, centred: fold(centred),
-            totals: fold(totals), meanSlopes: fold(meanSlopes), meanTotal: fold(meanTotal), drawWeights: drawWeights,
-            ratios: ratios, shifts: shifts)
-    }
-
-    private init(components: Int, mix: [Double], playerCount: Int, outputCount: Int, baselines: [Double],
-                 meanBaseline: [Double], centred: [Double], totals: [Double], meanSlopes: [Double],
-                 meanTotal: [Double], drawWeights: [Double], ratios: [Double], shifts: [Double]) {
-        self.components = components
-        self.mix = mix
-        self.playerCount = playerCount
-        self.outputCount = outputCount
-        self.baselines = baselines
-        self.meanBaseline = meanBaseline
-        self.centred = centred
-        self.totals = totals
-        self.meanSlopes = meanSlopes
-        self.meanTotal = meanTotal
-        self.drawWeights = drawWeights
-        self.ratios = ratios
-        self.shifts = shifts
+        var out = self
+        out.components = 1
+        out.mix = [Double](repeating: 1, count: nO)
+        out.centred = fold(centred)
+        out.totals = fold(totals)
+        out.meanSlopes = fold(meanSlopes)
+        out.meanTotal = fold(meanTotal)
+        return out
     }
 
     /// m^k(S) = Σ_b w_b Σ_{i∈S} c^k_{b,i} for every output and component, `[outputs × components]`, into `out`.
