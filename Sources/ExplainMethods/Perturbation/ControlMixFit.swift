@@ -3,7 +3,8 @@
 /// Each sample has a stratum, a weight and values (D₀, D₁, …, D_K). Every stratum keeps its own intercept, so only
 /// the within-stratum spread counts. The fitted β̂ is shrunk towards the prior β₀ with
 /// λ = max(0, 1 − tr Var β̂ / |β̂ − β₀|²), where Var β̂ = σ̂² G⁻¹, G holds the centred cross-products of the D_k and σ̂²
-/// is the residual mean square. A fit no better than its noise therefore falls back to the prior.
+/// is the residual mean square. A fit no better than its noise therefore falls back to the prior. The solves are
+/// `LinearSolve.symmetric` and `WeightedRidge.inverse`; collinear D_k (Cholesky fails) give the prior.
 struct ControlMixFit {
     let components: Int
     let strata: Int
@@ -67,47 +68,10 @@ struct ControlMixFit {
             for l in 0..<nK { gram[k * nK + l] = cross[(1 + min(k, l)) * n + 1 + max(k, l)] }
         }
         let dof = Double(count - used - nK)
-        guard dof > 0, let fitted = Self.solve(gram, rhs, n: nK) else { return nil }
+        let (fitted, method) = LinearSolve.symmetric(gram, n: nK, rhs)
+        guard dof > 0, method == .cholesky else { return nil }
         let meanSquare = max(0, cross[0] - (0..<nK).reduce(0.0) { $0 + fitted[$1] * rhs[$1] }) / dof
-        var variance = [Double]()
-        for k in 0..<nK {
-            var unit = [Double](repeating: 0, count: nK)
-            unit[k] = 1
-            guard let column = Self.solve(gram, unit, n: nK) else { return nil }
-            variance.append(column[k] * meanSquare)
-        }
-        return (fitted, variance)
-    }
-
-    /// Solves a small symmetric positive definite system by Cholesky; nil when it is not clearly positive definite.
-    static func solve(_ a: [Double], _ b: [Double], n: Int) -> [Double]? {
-        var l = [Double](repeating: 0, count: n * n)
-        let trace = (0..<n).reduce(0.0) { $0 + a[$1 * n + $1] }
-        guard trace > 0, trace.isFinite else { return nil }
-        for i in 0..<n {
-            for j in 0...i {
-                var sum = a[i * n + j]
-                for k in 0..<j { sum -= l[i * n + k] * l[j * n + k] }
-                if i == j {
-                    guard sum > 1e-10 * trace else { return nil }
-                    l[i * n + i] = sum.squareRoot()
-                } else {
-                    l[i * n + j] = sum / l[j * n + j]
-                }
-            }
-        }
-        var y = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            var sum = b[i]
-            for k in 0..<i { sum -= l[i * n + k] * y[k] }
-            y[i] = sum / l[i * n + i]
-        }
-        var x = [Double](repeating: 0, count: n)
-        for i in (0..<n).reversed() {
-            var sum = y[i]
-            for k in (i + 1)..<n { sum -= l[k * n + i] * x[k] }
-            x[i] = sum / l[i * n + i]
-        }
-        return x.allSatisfy(\.isFinite) ? x : nil
+        let inverse = WeightedRidge.inverse(gram, n: nK)
+        return (fitted, (0..<nK).map { inverse[$0 * nK + $0] * meanSquare })
     }
 }
