@@ -1,31 +1,78 @@
 import ExplainTensor
 
 extension Model {
+    /// One step of the inference pipeline: a dense layer with its folded weights, or a layer run as in `forward`.
+    private enum InferenceStep {
+        case dense(weight: [Float], bias: [Float], outputs: Int, relu: Bool)
+        case layer(Int)
+    }
+
+    /// The most scalars one layer's output may hold per block of rows, so a block's activations stay in cache.
+    static let inferenceBlockScalars = 1 << 16
+
     /// Outputs `[N, outputCount]` for explainers that need no gradients, faster than `forward`.
     ///
     /// A `standardize` layer followed by a `dense` layer runs as one dense layer with the scaling folded into its
-    /// weights, and a `relu` right after a dense layer is applied in place; other layers run as in `forward`. With any
-    /// forward hook registered it is exactly `forward`, so hooks see every layer. Outputs agree with `forward` up to
-    /// float rounding (the folded first layer rounds differently).
+    /// weights (once per call), and a `relu` right after a dense layer is fused with its bias. Rows go through every
+    /// layer in blocks whose widest activation holds at most `inferenceBlockScalars` values, so memory and cache
+    /// use do not grow with N. Other layers run as in `forward`. With any forward hook registered it is exactly
+    /// `forward`, so hooks see every layer. Outputs agree with `forward` up to float rounding (the folded first
+    /// layer rounds differently).
     public func infer(_ x: Tensor) -> Tensor {
         guard hooks.forwardHooks().isEmpty else { return forward(x) }
-        var h = batch(x)
+        let steps = inferenceSteps(inputIsFlat: inputShape.count == 1)
+        let n = x.batchSize, block = inferenceBlockRows
+        guard n > block else { return run(steps, on: batch(x)) }
+        var out = [Float]()
+        out.reserveCapacity(n * outputCount)
+        for start in stride(from: 0, to: n, by: block) {
+            out.append(contentsOf: run(steps, on: batch(x.rows(start..<min(n, start + block)))).scalars)
+        }
+        return Tensor(shape: [n, outputCount], scalars: out)
+    }
+
+    /// The rows `infer` sends through the layers at a time.
+    public var inferenceBlockRows: Int {
+        max(1, Self.inferenceBlockScalars / max(inputWidth, layerShapes.map { $0.reduce(1, *) }.max() ?? 1))
+    }
+
+    /// The steps of `infer`: `standardize → dense (→ relu)` and `dense (→ relu)` on flat rows become one dense step.
+    private func inferenceSteps(inputIsFlat: Bool) -> [InferenceStep] {
+        var steps = [InferenceStep]()
+        var flat = inputIsFlat
         var i = 0
         while i < layers.count {
             var standardize: (mean: [Float], std: [Float])?
             var denseAt = i
-            if let s = layers[i] as? Standardize, h.shape.count == 2, i + 1 < layers.count, layers[i + 1] is Dense {
+            if flat, let s = layers[i] as? Standardize, i + 1 < layers.count, layers[i + 1] is Dense {
                 standardize = (s.mean, s.std)
                 denseAt = i + 1
             }
-            guard let dense = layers[denseAt] as? Dense, h.shape.count == 2 else {
-                h = layers[i](h, mode: .inference).output
+            guard flat, let dense = layers[denseAt] as? Dense else {
+                steps.append(.layer(i))
+                flat = layerShapes[i].count == 1
                 i += 1
                 continue
             }
             let relu = denseAt + 1 < layers.count && (layers[denseAt + 1] as? Activation)?.kind == .relu
-            h = dense.inference(h, standardize: standardize, relu: relu)
+            let (w, b) = dense.folded(standardize: standardize)
+            steps.append(.dense(weight: w, bias: b, outputs: dense.outputCount, relu: relu))
             i = denseAt + (relu ? 2 : 1)
+            flat = layerShapes[i - 1].count == 1
+        }
+        return steps
+    }
+
+    /// Runs `steps` on one block of rows.
+    private func run(_ steps: [InferenceStep], on x: Tensor) -> Tensor {
+        var h = x
+        for step in steps {
+            switch step {
+            case let .dense(weight, bias, outputs, relu):
+                h = Dense.affine(h, weight: weight, bias: bias, outputs: outputs, relu: relu)
+            case let .layer(i):
+                h = layers[i](h, mode: .inference).output
+            }
         }
         return h.reshaped([h.batchSize, h.sampleCount])
     }

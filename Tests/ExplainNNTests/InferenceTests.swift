@@ -46,6 +46,19 @@ struct InferenceTests {
         #expect(try model.predict(x).scalars == fast.scalars)
     }
 
+    @Test("batches larger than a block give forward's outputs on every row, across block edges",
+          arguments: ["relu-mlp", "cnn"])
+    func blocks(name: String) throws {
+        let model = name == "relu-mlp" ? try Self.reluMLP() : try Fixtures.cnn()
+        let count = 2 * model.inferenceBlockRows + 7
+        #expect(count > 2 * model.inferenceBlockRows && model.inferenceBlockRows < 20_000)
+        let x = Self.rows(model, count: count, seed: 9)
+        let fast = model.infer(x), reference = model.forward(x)
+        #expect(fast.shape == [count, model.outputCount])
+        let worst = zip(fast.scalars, reference.scalars).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 2e-6, "largest difference \(worst)")
+    }
+
     @Test("with a forward hook registered it is forward exactly, and the hook fires")
     func hooksSeeEveryLayer() throws {
         let model = try Self.reluMLP()

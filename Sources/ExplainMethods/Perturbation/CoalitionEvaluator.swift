@@ -18,7 +18,7 @@ struct CoalitionEvaluator {
     let outputCount: Int
     /// The largest number of scalars one model call may touch.
     let chunkBudget: Int
-    /// The scalars one model row touches: its input and, for a `Model`, every layer's activations.
+    /// The scalars one model row occupies in a model call: its input and its outputs.
     var rowFootprint: Int = 0
 
     var backgroundCount: Int { weights.count }

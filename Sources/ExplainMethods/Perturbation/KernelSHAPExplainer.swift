@@ -25,9 +25,9 @@ public struct KernelSHAPExplainer: Sendable {
     public let link: KernelSHAPLink
     /// When set, keep only the k largest |φ| per output and re-solve the constrained regression on them.
     public let topFeatures: Int?
-    /// The most scalars one model call may touch: each model row counts its input and every layer's activations
-    /// (`GradientBatching.footprint(of:)`), so a CNN gets smaller chunks than an MLP. At least one coalition's
-    /// background block is evaluated per call.
+    /// The most scalars one model call's rows and outputs may hold (a `Model` bounds its own activations by running
+    /// rows through its layers in blocks, `Model.infer`). At least one coalition's background block is evaluated
+    /// per call.
     public let chunkBudget: Int
     /// When set below the background's row count, each sampled coalition is evaluated on this many background rows
     /// drawn by weight (shared with its complement) instead of all of them, with a control variate built from
@@ -166,7 +166,7 @@ public struct KernelSHAPExplainer: Sendable {
             throw ExplainError(.invalidInput, "feature \(j) is not finite", at: "row \(row)")
         }
         let evaluator = makeEvaluator(x, outputCount: predictor.outputCount,
-                                      rowFootprint: GradientBatching.footprint(of: predictor))
+                                      rowFootprint: predictor.inputWidth + predictor.outputCount)
         let (rawPrediction, rawMean, rawBaselines) = try evaluator.endpoints(predictor: predictor)
         let predictions = rawPrediction.map(link.apply)
         let bases = rawMean.map(link.apply)

@@ -5,14 +5,19 @@ extension KernelSHAPRegression {
     /// zeros when nothing was sampled.
     ///
     /// Pair u's gradient is g_u = d_u z_u, with z_u the indicators of its representative S (the member that lacks L)
-    /// and d_u = y_S − y_S̄ + Δ − 2 z_u·φ. Per output,
+    /// and d_u = y_S − y_S̄ + Δ − 2 z_u·φ. Per output, Cov φ = A⁻¹ G A⁻¹ with
     /// ```
     /// G = Σ_strata c_s Σ_u n_u (g_u − ḡ_s)(g_u − ḡ_s)ᵀ = Σ_u c_s n_u d_u² z_u z_uᵀ − Σ_strata (c_s / N_s) t_s t_sᵀ,
     /// c_s = scale²·n·(1 − k/N) / (n − 1),   t_s = Σ_{u∈s} n_u d_u z_u = N_s ḡ_s,
     /// ```
-    /// with n_u the pair's draw count. One pass over blocks of pairs builds the 0/1 rows Z, gets every z_u·φ from one
-    /// dgemm, adds the scaled rows' dsyrk to G and each stratum's t_s with dgemv; Cov φ = A⁻¹ G A⁻¹, with
-    /// φ_L = Δ − Σ_j φ_j.
+    /// with n_u the pair's draw count. Only the diagonal of Cov and the sum of its entries (the variance of
+    /// φ_L = Δ − Σ_j φ_j) are needed, so with a_u = A⁻¹ z_u (A⁻¹ is symmetric)
+    /// ```
+    /// Var φ_i = Σ_u c_s n_u d_u² a_{u,i}² − Σ_strata (c_s / N_s) (A⁻¹ t_s)_i²,   A⁻¹ t_s = Σ_{u∈s} n_u d_u a_u,
+    /// ```
+    /// and likewise for Σ_i a_{u,i}. One pass over blocks of pairs builds the 0/1 rows Z and gets every a_u, Σ_i a_{u,i}
+    /// and z_u·φ from one dgemm shared by all outputs; two more small products weight the squares and sum each
+    /// stratum's rows for every output at once.
     func standardErrors(_ design: PairDesign, outputs: [Int], values: [[Double]], inverse: [Double]) -> [[Double]] {
         let q = design.columnCount, nO = outputs.count
         let usable = pairs.filter { strata[$0.stratum].draws > 1 }
@@ -20,16 +25,27 @@ extension KernelSHAPRegression {
         let coefficients = strata.map { stratum in
             stratum.scale * stratum.scale * stratum.draws * (1 - stratum.finitePopulationFraction) / (stratum.draws - 1)
         }
-        var phi = [Double](repeating: 0, count: q * nO)  // q × nO
-        for t in 0..<nO { for j in 0..<q { phi[j * nO + t] = values[t][j] } }
+        // The right-hand side [A⁻¹ | A⁻¹1 | φ], q × (q + 1 + nO), so one product gives a_u, Σ_i a_{u,i} and z_u·φ.
+        let width = q + 1 + nO
+        var right = [Double](repeating: 0, count: q * width)
+        for i in 0..<q {
+            var total = 0.0
+            for j in 0..<q {
+                right[i * width + j] = inverse[i * q + j]
+                total += inverse[i * q + j]
+            }
+            right[i * width + q] = total
+            for t in 0..<nO { right[i * width + q + 1 + t] = values[t][i] }
+        }
         let blockRows = 256
-        var gram = [Double](repeating: 0, count: nO * q * q)
-        var totals = [Double](repeating: 0, count: strata.count * nO * q)  // t_s per output
+        // Per output: Σ_u c n d² a_u² (q + 1 entries), then per stratum A⁻¹ t_s (q + 1 entries).
+        var squares = [Double](repeating: 0, count: nO * (q + 1))
+        var totals = [Double](repeating: 0, count: strata.count * nO * (q + 1))
         var drawCounts = [Double](repeating: 0, count: strata.count)  // N_s
         var z = [Double](repeating: 0, count: blockRows * q)
-        var scaled = [Double](repeating: 0, count: nO * blockRows * q)
-        var fitted = [Double](repeating: 0, count: blockRows * nO)
-        var sumWeights = [Double](repeating: 0, count: nO * blockRows)
+        var products = [Double](repeating: 0, count: blockRows * width)
+        var squaredProducts = [Double](repeating: 0, count: blockRows * (q + 1))
+        var weights = [Double](repeating: 0, count: blockRows * nO), sums = weights
         var others = [Int](repeating: 0, count: blockRows), representatives = others
         var columns = [Int32](repeating: 0, count: q)
         table.words.withUnsafeBufferPointer { words in
@@ -49,51 +65,42 @@ extension KernelSHAPRegression {
                         }
                     }
                 }
-                // z_u·φ for every row and output at once.
-                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(nO), Int32(q), 1, z, Int32(q),
-                            phi, Int32(nO), 0, &fitted, Int32(nO))
-                z.withUnsafeBufferPointer { zp in
-                    scaled.withUnsafeMutableBufferPointer { sp in
-                        guard let z0 = zp.baseAddress, let s0 = sp.baseAddress else { return }
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(width), Int32(q), 1, z,
+                            Int32(q), right, Int32(width), 0, &products, Int32(width))
+                // Per row and output: c n d² (weights) and n d (sums), and the squares a_{u,i}² shared by all outputs.
+                products.withUnsafeBufferPointer { pp in
+                    squaredProducts.withUnsafeMutableBufferPointer { qp in
+                        guard let p0 = pp.baseAddress, let q0 = qp.baseAddress else { return }
                         for r in 0..<rows {
                             let pair = usable[start + r], s = representatives[r], other = others[r]
-                            let root = (coefficients[pair.stratum] * pair.count).squareRoot()
+                            let row = p0 + r * width
                             drawCounts[pair.stratum] += pair.count
                             for (t, o) in outputs.enumerated() {
                                 let d = targets[s * outputCount + o] - targets[other * outputCount + o] + gaps[o]
-                                    - 2 * fitted[r * nO + t]
-                                sumWeights[t * blockRows + r] = pair.count * d
-                                let value = root * d, row = s0 + (t * blockRows + r) * q, source = z0 + r * q
-                                for j in 0..<q { row[j] = value * source[j] }
+                                    - 2 * row[q + 1 + t]
+                                weights[r * nO + t] = coefficients[pair.stratum] * pair.count * d * d
+                                sums[r * nO + t] = pair.count * d
                             }
+                            for i in 0...q { q0[r * (q + 1) + i] = row[i] * row[i] }
                         }
                     }
                 }
-                for t in 0..<nO {
-                    scaled.withUnsafeBufferPointer { sp in
-                        gram.withUnsafeMutableBufferPointer { gp in
-                            guard let s0 = sp.baseAddress, let g0 = gp.baseAddress else { return }
-                            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(q), Int32(rows), 1,
-                                        s0 + t * blockRows * q, Int32(q), 1, g0 + t * q * q, Int32(q))
-                        }
-                    }
-                }
-                // t_s over each run of rows from one stratum (pairs are added stratum by stratum).
+                // Σ_u c n d² a_u² for every output at once.
+                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nO), Int32(q + 1), Int32(rows), 1, weights,
+                            Int32(nO), squaredProducts, Int32(q + 1), 1, &squares, Int32(q + 1))
+                // A⁻¹ t_s += Σ_u n d a_u over each run of rows from one stratum (pairs are added stratum by stratum).
                 var run = 0
                 while run < rows {
                     let stratum = usable[start + run].stratum
                     var end = run + 1
                     while end < rows && usable[start + end].stratum == stratum { end += 1 }
-                    for t in 0..<nO {
-                        z.withUnsafeBufferPointer { zp in
-                            sumWeights.withUnsafeBufferPointer { wp in
-                                totals.withUnsafeMutableBufferPointer { tp in
-                                    guard let z0 = zp.baseAddress, let v0 = wp.baseAddress, let t0 = tp.baseAddress
-                                    else { return }
-                                    cblas_dgemv(CblasRowMajor, CblasTrans, Int32(end - run), Int32(q), 1, z0 + run * q,
-                                                Int32(q), v0 + t * blockRows + run, 1, 1,
-                                                t0 + (stratum * nO + t) * q, 1)
-                                }
+                    sums.withUnsafeBufferPointer { vp in
+                        products.withUnsafeBufferPointer { pp in
+                            totals.withUnsafeMutableBufferPointer { tp in
+                                guard let v0 = vp.baseAddress, let p0 = pp.baseAddress, let t0 = tp.baseAddress else { return }
+                                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nO), Int32(q + 1), Int32(end - run),
+                                            1, v0 + run * nO, Int32(nO), p0 + run * width, Int32(width), 1,
+                                            t0 + stratum * nO * (q + 1), Int32(q + 1))
                             }
                         }
                     }
@@ -102,29 +109,13 @@ extension KernelSHAPRegression {
                 start += rows
             }
         }
-        // Centring: G −= (c_s / N_s) t_s t_sᵀ per stratum.
-        for s in strata.indices where drawCounts[s] > 0 {
-            for t in 0..<nO {
-                totals.withUnsafeBufferPointer { tp in
-                    gram.withUnsafeMutableBufferPointer { gp in
-                        guard let t0 = tp.baseAddress, let g0 = gp.baseAddress else { return }
-                        cblas_dsyr(CblasRowMajor, CblasUpper, Int32(q), -coefficients[s] / drawCounts[s],
-                                   t0 + (s * nO + t) * q, 1, g0 + t * q * q, Int32(q))
-                    }
-                }
-            }
-        }
-        var product = [Double](repeating: 0, count: q * q), covariance = product
         return (0..<nO).map { t in
-            gram.withUnsafeBufferPointer { gp in
-                guard let g0 = gp.baseAddress else { return }
-                cblas_dsymm(CblasRowMajor, CblasRight, CblasUpper, Int32(q), Int32(q), 1, g0 + t * q * q, Int32(q),
-                            inverse, Int32(q), 0, &product, Int32(q))
+            var variance = Array(squares[(t * (q + 1))..<((t + 1) * (q + 1))])
+            // Centring: − (c_s / N_s) (A⁻¹ t_s)² per stratum.
+            for s in strata.indices where drawCounts[s] > 0 {
+                let factor = coefficients[s] / drawCounts[s], base = (s * nO + t) * (q + 1)
+                for i in 0...q { variance[i] -= factor * totals[base + i] * totals[base + i] }
             }
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(q), Int32(q), Int32(q), 1, product, Int32(q),
-                        inverse, Int32(q), 0, &covariance, Int32(q))
-            var variance = (0..<q).map { covariance[$0 * q + $0] }
-            variance.append(covariance.reduce(0, +))
             return variance.map { max(0, $0).squareRoot() }
         }
     }

@@ -1,47 +1,57 @@
 import ExplainTensor
 
 extension Dense {
-    /// y = W·((x − mean) / std) + b without a pullback, optionally followed by ReLU in place.
+    /// The weights and bias of this layer with a preceding `Standardize` folded in: W' = W / std and
+    /// b' = b − W'·mean (in Double), so the standardised input is never materialised.
+    /// - Parameter standardize: the mean and std of a `Standardize` layer just before this one, or nil.
+    public func folded(standardize: (mean: [Float], std: [Float])?) -> (weight: [Float], bias: [Float]) {
+        var w = weight.scalars, b = bias.scalars
+        guard let (mean, std) = standardize else { return (w, b) }
+        let k = inputCount
+        precondition(mean.count == k && std.count == k, "Dense \(name): standardize over \(mean.count) values")
+        for o in 0..<outputCount {
+            var shift = 0.0
+            for j in 0..<k {
+                w[o * k + j] /= std[j]
+                shift += Double(w[o * k + j]) * Double(mean[j])
+            }
+            b[o] = Float(Double(b[o]) - shift)
+        }
+        return (w, b)
+    }
+
+    /// y = W·((x − mean) / std) + b without a pullback, optionally followed by ReLU.
     ///
-    /// With `standardize` the scaling is folded into the weights, W' = W / std and b' = b − W'·mean (in Double), so the
-    /// standardised input is never materialised. The result equals the layer-by-layer one up to float rounding.
+    /// The result equals the layer-by-layer one up to float rounding (`folded(standardize:)`).
     /// - Parameters:
     ///   - input: `[N, inputCount]` rows.
     ///   - standardize: the mean and std of a `Standardize` layer just before this one, or nil.
     ///   - relu: apply max(0, ·) to the output (a `relu` activation just after this one).
     public func inference(_ input: Tensor, standardize: (mean: [Float], std: [Float])? = nil, relu: Bool) -> Tensor {
-        let n = input.batchSize, k = inputCount, m = outputCount
-        precondition(input.sampleCount == k, "Dense \(name): rows of \(input.sampleCount) values, expected \(k)")
-        var w = weight.scalars, b = bias.scalars
-        if let (mean, std) = standardize {
-            precondition(mean.count == k && std.count == k, "Dense \(name): standardize over \(mean.count) values")
-            for o in 0..<m {
-                var shift = 0.0
-                for j in 0..<k {
-                    w[o * k + j] /= std[j]
-                    shift += Double(w[o * k + j]) * Double(mean[j])
-                }
-                b[o] = Float(Double(b[o]) - shift)
-            }
-        }
+        let (w, b) = folded(standardize: standardize)
+        return Dense.affine(input, weight: w, bias: b, outputs: outputCount, relu: relu)
+    }
+
+    /// y = x·Wᵀ + b for `[N, k]` rows and a `[outputs, k]` weight, optionally followed by ReLU (as `Activation`
+    /// computes it). C starts as the bias rows and one β = 1 sgemm adds x·Wᵀ: with β = 0 OpenBLAS would clear C in a
+    /// slower pass of its own.
+    public static func affine(_ input: Tensor, weight: [Float], bias: [Float], outputs m: Int, relu: Bool) -> Tensor {
+        let n = input.batchSize, k = input.sampleCount
+        precondition(weight.count == m * k && bias.count == m, "Dense: weight \(weight.count) for \(k) → \(m)")
         var out = [Float](unsafeUninitializedCapacity: n * m) { o, initialized in
-            b.withUnsafeBufferPointer { bias in
-                guard let source = bias.baseAddress, let base = o.baseAddress else { return }
+            bias.withUnsafeBufferPointer { b in
+                guard let source = b.baseAddress, let base = o.baseAddress else { return }
                 for r in 0..<n { (base + r * m).initialize(from: source, count: m) }
             }
             initialized = n * m
         }
         input.scalars.withUnsafeBufferPointer { x in
-            w.withUnsafeBufferPointer { wp in
+            weight.withUnsafeBufferPointer { wp in
                 out.withUnsafeMutableBufferPointer { o in
                     guard let x0 = x.baseAddress, let w0 = wp.baseAddress, let o0 = o.baseAddress else { return }
                     BLAS.gemm(x0, w0, o0, m: n, n: m, k: k, transposeB: true, beta: 1)
+                    if relu { for i in 0..<(n * m) { o0[i] = o0[i] > 0 ? o0[i] : 0 } }
                 }
-            }
-        }
-        if relu {
-            out.withUnsafeMutableBufferPointer { o in
-                for i in o.indices { o[i] = o[i] > 0 ? o[i] : 0 }
             }
         }
         return Tensor(shape: [n, m], scalars: out)
