@@ -39,7 +39,7 @@ extension KernelSHAPBenchmark {
     /// Explains `rows` (target 1, seed 100 + row) three times: the least CPU time per row of the three, which is the
     /// most repeatable figure on a shared machine, with the values and model evaluations of one pass. `wall` is the
     /// least wall time per row of three more passes that spread the rows over every core, as the CLI does.
-    static func timed(_ explainer: KernelSHAPExplainer, rows: [[Float]], predictor: ClosurePredictor) throws
+    static func timed(_ explainer: KernelSHAPExplainer, rows: [[Float]], predictor: some BatchPredictor) throws
         -> (perRow: Double, wall: Double, values: [[Double]], evaluations: Int) {
         var wall = Double.infinity, parallel = [[Double]]()
         for _ in 0..<3 {

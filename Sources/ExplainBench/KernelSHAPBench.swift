@@ -57,69 +57,29 @@ struct KernelSHAPBenchmark {
         return (0..<569).map { _ in (0..<30).map { _ in Float(rng.nextNormal()) } }
     }
 
-    /// The MLP as a batch predictor, in 2048-row blocks so activations stay in cache.
-    ///
-    /// The standardisation is folded into the first layer (W' = W / std, b' = b − W'·mean), each bias is the
-    /// initial C of a β = 1 sgemm, and the two-class softmax is the logistic of the logit difference.
-    var predictor: ClosurePredictor {
-        let (w1, b1) = (layers[0].weight.enumerated().map { $0.element / std[$0.offset % 30] }, layers[0].bias)
-        let b1Folded = (0..<64).map { o in b1[o] - (0..<30).reduce(Float(0)) { $0 + w1[o * 30 + $1] * mean[$1] } }
-        let (w2, b2) = layers[1]
-        let w3 = layers[2].weight
-        let difference = (0..<64).map { w3[64 + $0] - w3[$0] }
-        let biasDifference = layers[2].bias[1] - layers[2].bias[0]
-        return ClosurePredictor(inputWidth: 30, outputCount: 2) { batch in
-            let n = batch.batchSize
-            var out = [Float](repeating: 0, count: n * 2)
-            let block = min(2048, max(1, n))
-            // Every element is written before it is read (the biases are copied in first).
-            var h1 = [Float](unsafeUninitializedCapacity: block * 64) { $1 = block * 64 }
-            var h2 = [Float](unsafeUninitializedCapacity: block * 64) { $1 = block * 64 }
-            var logits = [Float](unsafeUninitializedCapacity: block) { $1 = block }
-            batch.scalars.withUnsafeBufferPointer { input in
-                out.withUnsafeMutableBufferPointer { output in
-                    h1.withUnsafeMutableBufferPointer { p1 in
-                        h2.withUnsafeMutableBufferPointer { p2 in
-                            logits.withUnsafeMutableBufferPointer { pl in
-                                guard let x0 = input.baseAddress, let y0 = output.baseAddress, let a = p1.baseAddress,
-                                      let b = p2.baseAddress, let d = pl.baseAddress else { return }
-                                var start = 0
-                                while start < n {
-                                    let rows = min(block, n - start)
-                                    Self.dense(x0 + start * 30, w1, b1Folded, into: a, rows: rows, fanIn: 30)
-                                    Self.dense(a, w2, b2, into: b, rows: rows, fanIn: 64)
-                                    difference.withUnsafeBufferPointer { w in
-                                        guard let wa = w.baseAddress else { return }
-                                        BLAS.gemm(b, wa, d, m: rows, n: 1, k: 64)
-                                    }
-                                    for r in 0..<rows {
-                                        let p = 1 / (1 + Math.exp(-(d[r] + biasDifference)))
-                                        y0[(start + r) * 2] = 1 - p
-                                        y0[(start + r) * 2 + 1] = p
-                                    }
-                                    start += rows
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            return Tensor(shape: [n, 2], scalars: out)
+    /// The MLP as the explainers see it: a `Model` (standardize → dense → relu → dense → relu → dense → softmax), run
+    /// through `Model.infer` exactly as the CLI runs a model file, with KernelSHAP's exact first-layer shortcut.
+    var predictor: Model {
+        let names = ["fc1", "fc2", "fc3"]
+        var stack: [any Layer] = [Standardize(name: "z", mean: mean, std: std)]
+        for (l, layer) in layers.enumerated() {
+            let fanIn = Self.widths[l], fanOut = Self.widths[l + 1]
+            stack.append(Dense(name: names[l], weight: Tensor(shape: [fanOut, fanIn], scalars: layer.weight),
+                               bias: Tensor(shape: [fanOut], scalars: layer.bias)))
+            stack.append(l < layers.count - 1 ? Activation(name: "relu\(l + 1)", kind: .relu) : Softmax(name: "softmax"))
+        }
+        do {
+            return try Model(name: "breast-cancer-mlp", inputShape: [30], featureNames: (0..<30).map { "f\($0)" },
+                             outputNames: ["malignant", "benign"], layers: stack)
+        } catch {
+            preconditionFailure("the benchmark's own model is invalid: \(error)")
         }
     }
 
-    /// y = relu(x Wᵀ + b) for `rows` rows into 64 units: C starts as the bias rows, then one β = 1 sgemm.
-    static func dense(_ x: UnsafePointer<Float>, _ weight: [Float], _ bias: [Float], into y: UnsafeMutablePointer<Float>,
-                      rows: Int, fanIn: Int) {
-        bias.withUnsafeBufferPointer { b in
-            guard let b0 = b.baseAddress else { return }
-            for r in 0..<rows { (y + r * 64).update(from: b0, count: 64) }
-        }
-        weight.withUnsafeBufferPointer { w in
-            guard let wa = w.baseAddress else { return }
-            BLAS.gemm(x, wa, y, m: rows, n: 64, k: fanIn, transposeB: true, beta: 1)
-        }
-        for i in 0..<(rows * 64) { y[i] = max(y[i], 0) }
+    /// The same model as a black box (no first-layer shortcut), for the figure without it.
+    var blackBox: ClosurePredictor {
+        let model = predictor
+        return ClosurePredictor(inputWidth: 30, outputCount: 2) { try model.predict($0) }
     }
 
     func run() throws {
@@ -164,6 +124,14 @@ struct KernelSHAPBenchmark {
                      Double(evaluations) * Self.flopsPerRow / cpu / 1e9,
                      Double(batchRows) * Self.flopsPerRow / modelSeconds / 1e9))
         print("kernelshap | peak memory (maxrss): \(usage.ru_maxrss / 1024) MB")
+        let blackBox = self.blackBox
+        let blackBoxStart = processCPUSeconds()
+        for (i, x) in explained.enumerated() {
+            var rowRNG = rng.derived(UInt64(i))
+            _ = try explainer.explain(x, row: i, predictor: blackBox, rng: &rowRNG)
+        }
+        print(String(format: "kernelshap | the same model as a black box (no first-layer shortcut): %.1f ms/row CPU",
+                     1000 * (processCPUSeconds() - blackBoxStart) / Double(explained.count)))
         }
         // A sampled background (--background-per-coalition) at a budget that reaches rel L2 ≈ 0.05 on this model
         // (benchmarks/README.md); KERNELSHAP_BENCH_SAMPLED="coalitions,rows" overrides it.

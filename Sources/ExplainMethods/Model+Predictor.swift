@@ -24,3 +24,16 @@ extension Model: DifferentiablePredictor {
         return inputGradient(batch, targets: targets)
     }
 }
+
+extension Model: AffineInputPredictor {
+    /// g from the first layer's pre-activations (`Model.infer(preActivations:)`), validating the width.
+    public func predict(preActivations: Tensor) throws -> Tensor {
+        guard let hidden = preActivationWidth else {
+            throw ExplainError(.invalidArgument, "model \(name) does not start with a dense layer on flat rows")
+        }
+        guard preActivations.sampleCount == hidden else {
+            throw ExplainError(.invalidInput, "pre-activations have \(preActivations.sampleCount) values, model \(name) expects \(hidden)")
+        }
+        return infer(preActivations: preActivations)
+    }
+}

@@ -59,6 +59,26 @@ struct InferenceTests {
         #expect(worst <= 2e-6, "largest difference \(worst)")
     }
 
+    @Test("infer(preActivations: x·Wᵀ + b) with inputAffine's folded first layer equals infer(x)")
+    func preActivations() throws {
+        let model = try Self.reluMLP()
+        let x = Self.rows(model, count: 50, seed: 10)
+        let affine = try #require(model.inputAffine)
+        let hidden = affine.bias.count, width = model.inputWidth
+        #expect(model.preActivationWidth == hidden)
+        var h = [Float](repeating: 0, count: 50 * hidden)
+        for r in 0..<50 {
+            for u in 0..<hidden {
+                var s = Double(affine.bias[u])
+                for j in 0..<width { s += Double(affine.weight[u * width + j]) * Double(x.scalars[r * width + j]) }
+                h[r * hidden + u] = Float(s)
+            }
+        }
+        let split = model.infer(preActivations: Tensor(shape: [50, hidden], scalars: h)), whole = model.infer(x)
+        let worst = zip(split.scalars, whole.scalars).map { abs($0 - $1) }.max() ?? 1
+        #expect(split.shape == whole.shape && worst <= 2e-6, "largest difference \(worst)")
+    }
+
     @Test("with a forward hook registered it is forward exactly, and the hook fires")
     func hooksSeeEveryLayer() throws {
         let model = try Self.reluMLP()

@@ -20,6 +20,8 @@ struct CoalitionEvaluator {
     let chunkBudget: Int
     /// The scalars one model row occupies in a model call: its input and its outputs.
     var rowFootprint: Int = 0
+    /// The exact first-layer shortcut, when the predictor is an `AffineInputPredictor` that offers its first layer.
+    var shortcut: FirstLayerShortcut? = nil
 
     var backgroundCount: Int { weights.count }
 
@@ -43,43 +45,78 @@ struct CoalitionEvaluator {
         var evaluations = 0
         var start = range.lowerBound
         let k = backgroundCount
-        let block = k * width
+        let affine = shortcut.flatMap { shortcut in (predictor as? any AffineInputPredictor).map { (shortcut, $0) } }
         while start < range.upperBound {
             let end = min(range.upperBound, start + coalitionsPerChunk)
             let count = end - start
-            // Every scalar is written: each coalition's block starts as a copy of the background.
-            let rows = [Float](unsafeUninitializedCapacity: count * block) { out, initialized in
-                background.withUnsafeBufferPointer { bg in
-                    guard let dst = out.baseAddress, let src = bg.baseAddress else { return }
-                    for c in 0..<count {
-                        let base = c * block
-                        (dst + base).initialize(from: src, count: block)
-                        let maskBase = (start + c) * table.wordCount
-                        for w in 0..<table.wordCount {
-                            var bits = table.words[maskBase + w]
-                            while bits != 0 {
-                                let player = 64 * w + bits.trailingZeroBitCount
-                                bits &= bits - 1
-                                let column = columns[player]
-                                let value = instance[column]
-                                var index = base + column
-                                for _ in 0..<k {
-                                    dst[index] = value
-                                    index += width
-                                }
-                            }
-                        }
-                    }
-                }
-                initialized = count * block
+            let outputs: Tensor
+            if let (shortcut, model) = affine {
+                outputs = try model.predict(preActivations: preActivations(table, coalitions: start..<end, shortcut))
+            } else {
+                let rows = rows(table, coalitions: start..<end)
+                outputs = try predictor.predict(Tensor(shape: [count * k, width], scalars: rows))
             }
-            let outputs = try predictor.predict(Tensor(shape: [count * k, width], scalars: rows))
             evaluations += count * k
             try reduce(outputs.scalars, coalitions: count, into: &values)
             if perBackground != nil { perBackground?.append(contentsOf: outputs.scalars.lazy.map { Double($0) }) }
             start = end
         }
         return evaluations
+    }
+
+    /// The model rows of coalitions `range`: each coalition's block is the background with its players' columns set
+    /// to the instance's values.
+    private func rows(_ table: CoalitionTable, coalitions range: Range<Int>) -> [Float] {
+        let k = backgroundCount, block = k * width, start = range.lowerBound, count = range.count
+        // Every scalar is written: each coalition's block starts as a copy of the background.
+        let rows = [Float](unsafeUninitializedCapacity: count * block) { out, initialized in
+            background.withUnsafeBufferPointer { bg in
+                guard let dst = out.baseAddress, let src = bg.baseAddress else { return }
+                for c in 0..<count {
+                    let base = c * block
+                    (dst + base).initialize(from: src, count: block)
+                    let maskBase = (start + c) * table.wordCount
+                    for w in 0..<table.wordCount {
+                        var bits = table.words[maskBase + w]
+                        while bits != 0 {
+                            let player = 64 * w + bits.trailingZeroBitCount
+                            bits &= bits - 1
+                            let column = columns[player]
+                            let value = instance[column]
+                            var index = base + column
+                            for _ in 0..<k {
+                                dst[index] = value
+                                index += width
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = count * block
+        }
+        return rows
+    }
+
+    /// The first layer's pre-activations of coalitions `range` through the exact shortcut, `[count·background × hidden]`.
+    private func preActivations(_ table: CoalitionTable, coalitions range: Range<Int>,
+                                _ shortcut: FirstLayerShortcut) -> Tensor {
+        let k = backgroundCount, hidden = shortcut.hidden
+        var scratch = [Float](repeating: 0, count: FirstLayerShortcut.scratchSize(background: k, players: columns.count,
+                                                                                   hidden: hidden))
+        let values = [Float](unsafeUninitializedCapacity: range.count * k * hidden) { out, initialized in
+            table.words.withUnsafeBufferPointer { words in
+                scratch.withUnsafeMutableBufferPointer { sp in
+                    guard let dst = out.baseAddress, let w0 = words.baseAddress, let s0 = sp.baseAddress else { return }
+                    for (c, coalition) in range.enumerated() {
+                        shortcut.fill(mask: w0 + coalition * table.wordCount, wordCount: table.wordCount,
+                                      size: table.sizes[coalition], evaluator: self, scratch: s0,
+                                      into: dst + c * k * hidden)
+                    }
+                }
+            }
+            initialized = range.count * k * hidden
+        }
+        return Tensor(shape: [range.count * k, hidden], scalars: values)
     }
 
     /// The raw model outputs at the instance and the background mean E f = Σ_b w_b f(b), from one model call, and

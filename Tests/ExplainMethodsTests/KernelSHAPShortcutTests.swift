@@ -1,0 +1,107 @@
+import ExplainKit
+import Foundation
+import Testing
+
+@Suite("KernelSHAP's exact first-layer shortcut for models that start with a dense layer")
+struct KernelSHAPShortcutTests {
+    /// [standardize →] dense → relu → dense → relu → dense → softmax with `inputs` features and 3 outputs.
+    static func model(inputs: Int, standardize: Bool, seed: UInt64) throws -> Model {
+        var rng = SplitMix64(seed: seed)
+        func random(_ shape: [Int], scale: Double) -> Tensor {
+            Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(rng.nextNormal() * scale) })
+        }
+        var layers: [any Layer] = []
+        if standardize {
+            layers.append(Standardize(name: "z", mean: (0..<inputs).map { _ in Float(rng.nextNormal() * 0.3) },
+                                      std: (0..<inputs).map { _ in Float(0.5 + rng.nextUniform()) }))
+        }
+        layers += [
+            Dense(name: "fc1", weight: random([12, inputs], scale: 1.5 / Double(inputs).squareRoot()),
+                  bias: random([12], scale: 0.3)),
+            Activation(name: "relu1", kind: .relu),
+            Dense(name: "fc2", weight: random([8, 12], scale: 0.6), bias: random([8], scale: 0.3)),
+            Activation(name: "relu2", kind: .relu),
+            Dense(name: "fc3", weight: random([3, 8], scale: 0.8), bias: random([3], scale: 0.3)),
+            Softmax(name: "softmax"),
+        ]
+        return try Model(name: "shortcut-mlp", inputShape: [inputs], featureNames: (0..<inputs).map { "f\($0)" },
+                         outputNames: ["a", "b", "c"], layers: layers)
+    }
+
+    /// The same model as a black box, which KernelSHAP evaluates row by row.
+    static func blackBox(_ model: Model) -> ClosurePredictor {
+        ClosurePredictor(inputWidth: model.inputWidth, outputCount: model.outputCount) { try model.predict($0) }
+    }
+
+    /// A background whose column `constant` equals x there, so that feature does not vary.
+    static func data(width: Int, rows: Int, constant: Int, seed: UInt64) -> (background: Background, x: [Float]) {
+        let (background, x) = KernelSHAPTestModels.data(width: width, rows: rows, seed: seed)
+        var scalars = background.rows.scalars
+        for b in 0..<rows { scalars[b * width + constant] = x[constant] }
+        return (Background(rows: Tensor(shape: [rows, width], scalars: scalars), weights: background.weights), x)
+    }
+
+    @Test("enumerated: values through the shortcut match brute-force Shapley values to 1e-5 of their range",
+          arguments: [(5, true), (8, false), (9, true)])
+    func matchesBruteForce(inputs: Int, standardize: Bool) throws {
+        let model = try Self.model(inputs: inputs, standardize: standardize, seed: UInt64(inputs))
+        #expect(model.inputAffine != nil)
+        let (background, x) = Self.data(width: inputs, rows: 7 + inputs, constant: 1, seed: UInt64(50 + inputs))
+        let truth = KernelSHAPTestModels.shapley(
+            try KernelSHAPTestModels.game(Self.blackBox(model), x: x, background: background), players: inputs)
+        var rng = SplitMix64(seed: 1)
+        let result = try KernelSHAPExplainer(background: background).explain(x, predictor: model, rng: &rng)
+        #expect(result.isExact && result.varyingFeatureCount == inputs - 1)
+        #expect(KernelSHAPExactTests.relativeError(result.values, truth) <= 1e-5)
+        #expect(result.values.allSatisfy { $0[1] == 0 })
+    }
+
+    @Test("sampled coalitions and a sampled background: the shortcut gives the black box's values to float rounding",
+          arguments: [nil, 3] as [Int?])
+    func sampledMatchesBlackBox(perCoalition: Int?) throws {
+        let model = try Self.model(inputs: 16, standardize: true, seed: 21)
+        let (background, x) = Self.data(width: 16, rows: 24, constant: 5, seed: 22)
+        let explainer = try KernelSHAPExplainer(background: background, samples: 400, backgroundPerCoalition: perCoalition)
+        var a = SplitMix64(seed: 3), b = SplitMix64(seed: 3)
+        let fast = try explainer.explain(x, predictor: model, rng: &a)
+        let reference = try explainer.explain(x, predictor: Self.blackBox(model), rng: &b)
+        #expect(!fast.isExact && fast.coalitions == reference.coalitions)
+        #expect(fast.modelEvaluations == reference.modelEvaluations)
+        #expect(KernelSHAPExactTests.relativeError(fast.values, reference.values) <= 1e-5)
+        #expect(KernelSHAPExactTests.relativeError(fast.stdErrors, reference.stdErrors) <= 1e-4)
+    }
+
+    @Test("no shortcut while a forward hook is registered (hooks see every layer) or for a CNN")
+    func hooksAndConvolutions() throws {
+        let model = try Self.model(inputs: 6, standardize: true, seed: 31)
+        let (background, x) = Self.data(width: 6, rows: 9, constant: 0, seed: 32)
+        let calls = Counter()
+        let handle = try model.registerForwardHook(at: "fc1") { _ in calls.add() }
+        #expect(model.inputAffine == nil)
+        var rng = SplitMix64(seed: 1)
+        let hooked = try KernelSHAPExplainer(background: background).explain(x, predictor: model, rng: &rng)
+        #expect(calls.value > 0)
+        handle.remove()
+        #expect(model.inputAffine != nil)
+        rng = SplitMix64(seed: 1)
+        let fast = try KernelSHAPExplainer(background: background).explain(x, predictor: model, rng: &rng)
+        #expect(KernelSHAPExactTests.relativeError(fast.values, hooked.values) <= 1e-5)
+        let cnn = try Model(name: "cnn", inputShape: [1, 4, 4], featureNames: (0..<16).map { "p\($0)" },
+                            outputNames: ["y"], layers: [
+                                Conv2D(name: "conv", weight: Tensor(shape: [2, 1, 3, 3], scalars: [Float](repeating: 0.1, count: 18)),
+                                       bias: Tensor(shape: [2], scalars: [0, 0])),
+                                Flatten(name: "flat"),
+                                Dense(name: "fc", weight: Tensor(shape: [1, 8], scalars: [Float](repeating: 0.2, count: 8)),
+                                      bias: Tensor(shape: [1], scalars: [0])),
+                            ])
+        #expect(cnn.inputAffine == nil && cnn.preActivationWidth == nil)
+    }
+}
+
+/// A thread-safe call counter for hooks.
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
