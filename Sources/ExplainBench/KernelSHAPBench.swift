@@ -120,7 +120,7 @@ struct KernelSHAPBenchmark {
         print(String(format: "kernelshap | %.1f rows/s wall (%.1f ms/row), %.1f rows/s per CPU second, %d model evaluations/row",
                      Double(explained.count) / seconds, 1000 * seconds / Double(explained.count),
                      Double(explained.count) / cpu, evaluations / explained.count))
-        print(String(format: "kernelshap | model evaluations: %.1f GFLOP/s over the whole explain, %.1f GFLOP/s model alone (CPU time)",
+        print(String(format: "kernelshap | model evaluations: %.1f GFLOP/s over the whole explain (nominal: full rows; the first-layer shortcut does less), %.1f GFLOP/s model alone (CPU time)",
                      Double(evaluations) * Self.flopsPerRow / cpu / 1e9,
                      Double(batchRows) * Self.flopsPerRow / modelSeconds / 1e9))
         print("kernelshap | peak memory (maxrss): \(usage.ru_maxrss / 1024) MB")
