@@ -109,5 +109,7 @@ func runForwardBenchmark() -> Double {
     report("MLP 30→64→64→2 infer, 200k rows", String(format: "%.0f rows/s  %.1f GFLOP/s  (%.0f%% of peak)", fast.rowsPerSecond, fast.gflops, 100 * fast.gflops / peak))
     let cnn = forwardThroughput(BenchModels.digitsCNN(), rows: 50_000, chunk: 512)
     report("CNN 1×8×8 digits forward, 50k rows", String(format: "%.0f rows/s  %.1f GFLOP/s  (%.0f%% of peak)", cnn.rowsPerSecond, cnn.gflops, 100 * cnn.gflops / peak))
+    let cnnInfer = inferThroughput(BenchModels.digitsCNN(), rows: 50_000)
+    report("CNN 1×8×8 digits infer, 50k rows", String(format: "%.0f rows/s  %.1f GFLOP/s  (%.0f%% of peak)", cnnInfer.rowsPerSecond, cnnInfer.gflops, 100 * cnnInfer.gflops / peak))
     return peak
 }

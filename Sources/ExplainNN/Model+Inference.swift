@@ -4,6 +4,8 @@ extension Model {
     /// One step of the inference pipeline: a dense layer with its folded weights, or a layer run as in `forward`.
     private enum InferenceStep {
         case dense(weight: [Float], bias: [Float], outputs: Int, relu: Bool)
+        case convolution(Conv2D, relu: Bool)
+        case pool(Pool2D)
         case layer(Int)
     }
 
@@ -13,7 +15,8 @@ extension Model {
     /// Outputs `[N, outputCount]` for explainers that need no gradients, faster than `forward`.
     ///
     /// A `standardize` layer followed by a `dense` layer runs as one dense layer with the scaling folded into its
-    /// weights (once per call), and a `relu` right after a dense layer is fused with its bias. Rows go through every
+    /// weights (once per call), a `relu` right after a dense or conv2d layer is fused with its bias, and conv2d and
+    /// pooling layers run without recording anything for a backward pass. Rows go through every
     /// layer in blocks whose widest activation holds at most `inferenceBlockScalars` values, so memory and cache
     /// use do not grow with N. Other layers run as in `forward`. With any forward hook registered it is exactly
     /// `forward`, so hooks see every layer. Outputs agree with `forward` up to float rounding (the folded first
@@ -96,6 +99,19 @@ extension Model {
                 standardize = (s.mean, s.std)
                 denseAt = i + 1
             }
+            if let conv = layers[i] as? Conv2D {
+                let relu = i + 1 < layers.count && (layers[i + 1] as? Activation)?.kind == .relu
+                steps.append(.convolution(conv, relu: relu))
+                i += relu ? 2 : 1
+                flat = layerShapes[i - 1].count == 1
+                continue
+            }
+            if let pool = layers[i] as? Pool2D {
+                steps.append(.pool(pool))
+                flat = layerShapes[i].count == 1
+                i += 1
+                continue
+            }
             guard flat, let dense = layers[denseAt] as? Dense else {
                 steps.append(.layer(i))
                 flat = layerShapes[i].count == 1
@@ -118,6 +134,10 @@ extension Model {
             switch step {
             case let .dense(weight, bias, outputs, relu):
                 h = Dense.affine(h, weight: weight, bias: bias, outputs: outputs, relu: relu)
+            case let .convolution(conv, relu):
+                h = conv.inference(h, relu: relu)
+            case let .pool(pool):
+                h = pool.inference(h)
             case let .layer(i):
                 h = layers[i](h, mode: .inference).output
             }

@@ -23,6 +23,35 @@ struct InferenceTests {
             ])
     }
 
+    /// standardize → conv (padding 1) → relu → max pool → conv (stride 2, padding 1) → relu → avg pool → flatten →
+    /// dense → softmax, on 1×8×8 images: the digits sample's shape, with both kinds of pooling and fused ReLUs.
+    static func reluCNN() throws -> Model {
+        func r(_ s: [Int], _ k: UInt64) -> Tensor { FiniteDifferences.randomTensor(shape: s, seed: 60 &+ k, scale: 0.5) }
+        return try Model(
+            name: "relu-cnn", inputShape: [1, 8, 8], featureNames: (0..<64).map { "p\($0)" }, outputNames: ["a", "b", "c"],
+            layers: [
+                Standardize(name: "z", mean: [Float](repeating: 4, count: 64), std: [Float](repeating: 5, count: 64)),
+                Conv2D(name: "conv1", weight: r([4, 1, 3, 3], 1), bias: r([4], 2), padding: 1),
+                Activation(name: "relu1", kind: .relu),
+                Pool2D(name: "pool1", reduction: .max, kernel: 2),
+                Conv2D(name: "conv2", weight: r([6, 4, 3, 3], 3), bias: r([6], 4), stride: 2, padding: 1),
+                Activation(name: "relu2", kind: .relu),
+                Pool2D(name: "pool2", reduction: .average, kernel: 2),
+                Flatten(name: "flat"),
+                Dense(name: "fc", weight: r([3, 6], 5), bias: r([3], 6)),
+                Softmax(name: "softmax"),
+            ])
+    }
+
+    static func named(_ name: String) throws -> Model {
+        switch name {
+        case "relu-mlp": try reluMLP()
+        case "relu-cnn": try reluCNN()
+        case "mlp": try Fixtures.mlp()
+        default: try Fixtures.cnn()
+        }
+    }
+
     /// Rows on the scale of the features: mean + std · N(0, 1).
     static func rows(_ model: Model, count: Int, seed: UInt64) -> Tensor {
         var rng = SplitMix64(seed: seed)
@@ -35,9 +64,9 @@ struct InferenceTests {
     }
 
     @Test("matches forward to float rounding on MLPs (folded standardize, fused ReLU) and a CNN",
-          arguments: ["relu-mlp", "mlp", "cnn"])
+          arguments: ["relu-mlp", "mlp", "cnn", "relu-cnn"])
     func matchesForward(name: String) throws {
-        let model = name == "relu-mlp" ? try Self.reluMLP() : name == "mlp" ? try Fixtures.mlp() : try Fixtures.cnn()
+        let model = try Self.named(name)
         let x = Self.rows(model, count: 300, seed: 7)
         let fast = model.infer(x), reference = model.forward(x)
         #expect(fast.shape == reference.shape)
@@ -47,9 +76,9 @@ struct InferenceTests {
     }
 
     @Test("batches larger than a block give forward's outputs on every row, across block edges",
-          arguments: ["relu-mlp", "cnn"])
+          arguments: ["relu-mlp", "cnn", "relu-cnn"])
     func blocks(name: String) throws {
-        let model = name == "relu-mlp" ? try Self.reluMLP() : try Fixtures.cnn()
+        let model = try Self.named(name)
         let count = 2 * model.inferenceBlockRows + 7
         #expect(count > 2 * model.inferenceBlockRows && model.inferenceBlockRows < 20_000)
         let x = Self.rows(model, count: count, seed: 9)
