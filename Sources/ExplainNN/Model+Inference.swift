@@ -2,7 +2,7 @@ import ExplainTensor
 
 extension Model {
     /// One step of the inference pipeline: a dense layer with its folded weights, or a layer run as in `forward`.
-    private enum InferenceStep {
+    enum InferenceStep {
         case dense(weight: [Float], bias: [Float], outputs: Int, relu: Bool)
         case convolution(Conv2D, relu: Bool)
         case pool(Pool2D)
@@ -24,60 +24,17 @@ extension Model {
     public func infer(_ x: Tensor) -> Tensor {
         guard hooks.forwardHooks().isEmpty else { return forward(x) }
         let steps = inferenceSteps(inputIsFlat: inputShape.count == 1)
+        return inBlocks(x) { run(steps, on: batch($0)) }
+    }
+
+    /// `body` on blocks of at most `inferenceBlockRows` rows of `x`, its `[rows, outputCount]` results concatenated.
+    func inBlocks(_ x: Tensor, _ body: (Tensor) -> Tensor) -> Tensor {
         let n = x.batchSize, block = inferenceBlockRows
-        guard n > block else { return run(steps, on: batch(x)) }
+        guard n > block else { return body(x) }
         var out = [Float]()
         out.reserveCapacity(n * outputCount)
         for start in stride(from: 0, to: n, by: block) {
-            out.append(contentsOf: run(steps, on: batch(x.rows(start..<min(n, start + block)))).scalars)
-        }
-        return Tensor(shape: [n, outputCount], scalars: out)
-    }
-
-    /// The first layer of `infer` when it is affine on the flat input: `standardize → dense` or `dense`, with the
-    /// scaling folded into the weights `[hidden, inputWidth]` and bias `[hidden]`; nil otherwise, and while forward
-    /// hooks are registered (they must see every layer). `infer(preActivations:)` runs the rest of the model.
-    public var inputAffine: (weight: [Float], bias: [Float])? {
-        guard hooks.forwardHooks().isEmpty, inputShape.count == 1,
-              case let .dense(weight, bias, _, _)? = inferenceSteps(inputIsFlat: true).first else { return nil }
-        return (weight, bias)
-    }
-
-    /// The width of `infer(preActivations:)`'s input: the first dense layer's outputs when the model starts with
-    /// `standardize → dense` or `dense` on flat rows, else nil.
-    public var preActivationWidth: Int? {
-        guard inputShape.count == 1 else { return nil }
-        let first = layers.first is Standardize ? layers.dropFirst().first : layers.first
-        return (first as? Dense)?.outputCount
-    }
-
-    /// The outputs `[N, outputCount]` from the first layer's pre-activations `[N, hidden]` (`inputAffine`): its ReLU,
-    /// when fused, and every later layer, in blocks like `infer`. infer(x) = infer(preActivations: x·Wᵀ + b) up to float
-    /// rounding.
-    public func infer(preActivations h: Tensor) -> Tensor {
-        let steps = inferenceSteps(inputIsFlat: inputShape.count == 1)
-        guard case let .dense(_, _, hidden, relu)? = steps.first else {
-            preconditionFailure("Model \(name): infer(preActivations:) needs a model whose first layer is dense")
-        }
-        precondition(h.sampleCount == hidden, "Model \(name): pre-activations of \(h.sampleCount) values, expected \(hidden)")
-        let rest = Array(steps.dropFirst())
-        let n = h.batchSize, block = inferenceBlockRows
-        func run(_ part: Tensor) -> Tensor {
-            guard relu else { return self.run(rest, on: part.reshaped([part.batchSize, hidden])) }
-            let values = [Float](unsafeUninitializedCapacity: part.scalars.count) { v, initialized in
-                part.scalars.withUnsafeBufferPointer { p in
-                    guard let v0 = v.baseAddress, let p0 = p.baseAddress else { return }
-                    for i in 0..<p.count { v0[i] = p0[i] > 0 ? p0[i] : 0 }
-                }
-                initialized = part.scalars.count
-            }
-            return self.run(rest, on: Tensor(shape: [part.batchSize, hidden], scalars: values))
-        }
-        guard n > block else { return run(h) }
-        var out = [Float]()
-        out.reserveCapacity(n * outputCount)
-        for start in stride(from: 0, to: n, by: block) {
-            out.append(contentsOf: run(h.rows(start..<min(n, start + block))).scalars)
+            out.append(contentsOf: body(x.rows(start..<min(n, start + block))).scalars)
         }
         return Tensor(shape: [n, outputCount], scalars: out)
     }
@@ -88,7 +45,7 @@ extension Model {
     }
 
     /// The steps of `infer`: `standardize → dense (→ relu)` and `dense (→ relu)` on flat rows become one dense step.
-    private func inferenceSteps(inputIsFlat: Bool) -> [InferenceStep] {
+    func inferenceSteps(inputIsFlat: Bool) -> [InferenceStep] {
         var steps = [InferenceStep]()
         var flat = inputIsFlat
         var i = 0
@@ -128,7 +85,7 @@ extension Model {
     }
 
     /// Runs `steps` on one block of rows.
-    private func run(_ steps: [InferenceStep], on x: Tensor) -> Tensor {
+    func run(_ steps: [InferenceStep], on x: Tensor) -> Tensor {
         var h = x
         for step in steps {
             switch step {
