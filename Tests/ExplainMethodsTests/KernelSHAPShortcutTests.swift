@@ -98,6 +98,29 @@ struct KernelSHAPShortcutTests {
     }
 }
 
+/// An affine-input predictor whose second half returns too few outputs per row.
+private struct ShortAffinePredictor: AffineInputPredictor {
+    let inputWidth = 4, outputCount = 2
+    var inputAffine: (weight: [Float], bias: [Float])? { ([Float](repeating: 0.5, count: 12), [0, 0, 0]) }
+    func predict(_ batch: Tensor) throws -> Tensor {
+        Tensor(shape: [batch.batchSize, 2], scalars: [Float](repeating: 0.25, count: 2 * batch.batchSize))
+    }
+    func predict(preActivations: Tensor) throws -> Tensor {
+        Tensor(shape: [preActivations.batchSize, 1], scalars: [Float](repeating: 0.25, count: preActivations.batchSize))
+    }
+}
+
+extension KernelSHAPShortcutTests {
+    @Test("a predictor whose pre-activation path returns the wrong shape gets an error, not a trap")
+    func wrongShape() throws {
+        let (background, x) = KernelSHAPTestModels.data(width: 4, rows: 5, seed: 41)
+        var rng = SplitMix64(seed: 1)
+        #expect(throws: ExplainError.self) {
+            try KernelSHAPExplainer(background: background).explain(x, predictor: ShortAffinePredictor(), rng: &rng)
+        }
+    }
+}
+
 /// A thread-safe call counter for hooks.
 private final class Counter: @unchecked Sendable {
     private let lock = NSLock()

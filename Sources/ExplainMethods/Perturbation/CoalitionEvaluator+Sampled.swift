@@ -56,6 +56,7 @@ extension CoalitionEvaluator {
                 initialized = count * m * width
             }
             let outputs = try predictor.predict(Tensor(shape: [count * m, width], scalars: rows)).scalars
+            try checkOutputs(outputs.count, rows: count * m)
             evaluations += count * m
             try table.words.withUnsafeBufferPointer { words in
                 try sums.withUnsafeMutableBufferPointer { sp in

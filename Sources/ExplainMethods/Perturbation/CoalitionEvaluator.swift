@@ -56,6 +56,7 @@ struct CoalitionEvaluator {
                 let rows = rows(table, coalitions: start..<end)
                 outputs = try predictor.predict(Tensor(shape: [count * k, width], scalars: rows))
             }
+            try checkOutputs(outputs.scalars.count, rows: count * k)
             evaluations += count * k
             try reduce(outputs.scalars, coalitions: count, into: &values)
             if perBackground != nil { perBackground?.append(contentsOf: outputs.scalars.lazy.map { Double($0) }) }
@@ -126,6 +127,7 @@ struct CoalitionEvaluator {
         var rows = instance
         rows.append(contentsOf: background)
         let out = try predictor.predict(Tensor(shape: [backgroundCount + 1, width], scalars: rows)).scalars
+        try checkOutputs(out.count, rows: backgroundCount + 1)
         let atInstance = (0..<outputCount).map { Double(out[$0]) }
         var mean = [Double]()
         try reduce(Array(out[outputCount...]), coalitions: 1, into: &mean)
@@ -133,6 +135,13 @@ struct CoalitionEvaluator {
             throw ExplainError(.numerical, "the model returned a non-finite output for the explained row")
         }
         return (atInstance, mean, out[outputCount...].map { Double($0) })
+    }
+
+    /// Throws `ExplainError(.callback)` unless a model call on `rows` rows returned `outputCount` values per row.
+    func checkOutputs(_ count: Int, rows: Int) throws {
+        guard count == rows * outputCount else {
+            throw ExplainError(.callback, "the model returned \(count) values for \(rows) rows, expected \(outputCount) per row")
+        }
     }
 
     /// Appends Σ_b w_b f_o(row) for each of `coalitions` consecutive blocks of background rows.
