@@ -7,7 +7,7 @@ extension Model {
     /// hooks are registered (they must see every layer). `infer(preActivations:)` runs the rest of the model.
     public var inputAffine: (weight: [Float], bias: [Float])? {
         guard hooks.forwardHooks().isEmpty, inputShape.count == 1,
-              case let .dense(weight, bias, _, _)? = inferenceSteps(inputIsFlat: true).first else { return nil }
+              case let .dense(weight, bias, _, _)? = inferenceSteps().first else { return nil }
         return (weight, bias)
     }
 
@@ -23,7 +23,7 @@ extension Model {
     /// when fused, and every later layer, in blocks like `infer`. infer(x) = infer(preActivations: x·Wᵀ + b) up to float
     /// rounding.
     public func infer(preActivations h: Tensor) -> Tensor {
-        let steps = inferenceSteps(inputIsFlat: inputShape.count == 1)
+        let steps = inferenceSteps()
         guard case let .dense(_, _, hidden, relu)? = steps.first else {
             preconditionFailure("Model \(name): infer(preActivations:) needs a model whose first layer is dense")
         }

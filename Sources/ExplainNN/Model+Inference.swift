@@ -1,7 +1,8 @@
 import ExplainTensor
 
 extension Model {
-    /// One step of the inference pipeline: a dense layer with its folded weights, or a layer run as in `forward`.
+    /// One step of the inference pipeline: a dense layer with its folded weights, a conv2d or pooling layer run without
+    /// a pullback, or a layer run as in `forward`.
     enum InferenceStep {
         case dense(weight: [Float], bias: [Float], outputs: Int, relu: Bool)
         case convolution(Conv2D, relu: Bool)
@@ -23,7 +24,7 @@ extension Model {
     /// layer rounds differently).
     public func infer(_ x: Tensor) -> Tensor {
         guard hooks.forwardHooks().isEmpty else { return forward(x) }
-        let steps = inferenceSteps(inputIsFlat: inputShape.count == 1)
+        let steps = inferenceSteps()
         return inBlocks(x) { run(steps, on: batch($0)) }
     }
 
@@ -44,10 +45,11 @@ extension Model {
         max(1, Self.inferenceBlockScalars / max(inputWidth, layerShapes.map { $0.reduce(1, *) }.max() ?? 1))
     }
 
-    /// The steps of `infer`: `standardize → dense (→ relu)` and `dense (→ relu)` on flat rows become one dense step.
-    func inferenceSteps(inputIsFlat: Bool) -> [InferenceStep] {
+    /// The steps of `infer`: `standardize → dense (→ relu)` and `dense (→ relu)` on flat rows become one dense step, and
+    /// `conv2d (→ relu)` one convolution step.
+    func inferenceSteps() -> [InferenceStep] {
         var steps = [InferenceStep]()
-        var flat = inputIsFlat
+        var flat = inputShape.count == 1
         var i = 0
         while i < layers.count {
             var standardize: (mean: [Float], std: [Float])?

@@ -1,3 +1,4 @@
+import ExplainNN
 import ExplainTensor
 
 /// The exact first-layer shortcut for a coalition's block over the whole background (`AffineInputPredictor`).
@@ -24,16 +25,8 @@ struct FirstLayerShortcut {
         self.hidden = hidden
         transposedWeight = (0..<(width * hidden)).map { weight[($0 % hidden) * width + $0 / hidden] }
         let count = background.count / width
-        var pre = [Float](repeating: 0, count: (count + 1) * hidden)
-        for r in 0...count { for h in 0..<hidden { pre[r * hidden + h] = bias[h] } }
-        (instance + background).withUnsafeBufferPointer { rows in
-            weight.withUnsafeBufferPointer { w in
-                pre.withUnsafeMutableBufferPointer { out in
-                    guard let x0 = rows.baseAddress, let w0 = w.baseAddress, let o0 = out.baseAddress else { return }
-                    BLAS.gemm(x0, w0, o0, m: count + 1, n: hidden, k: width, transposeB: true, beta: 1)
-                }
-            }
-        }
+        let pre = Dense.affine(Tensor(shape: [count + 1, width], scalars: instance + background), weight: weight,
+                               bias: bias, outputs: hidden, relu: false).scalars
         instancePre = Array(pre[..<hidden])
         backgroundPre = Array(pre[hidden...])
     }

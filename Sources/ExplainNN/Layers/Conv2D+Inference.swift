@@ -37,10 +37,17 @@ extension Conv2D {
                 }
             }
         }
-        // [N, P, O] → [N, O, P], plus the bias and the ReLU.
-        let out = [Float](unsafeUninitializedCapacity: rows * o) { dst, initialized in
+        let out = Conv2D.channelsFirst(product, batch: n, channels: o, positions: p, bias: bias.scalars, relu: relu)
+        return Tensor(shape: [n, o, g.outH, g.outW], scalars: out)
+    }
+
+    /// The sgemm's `[N, P, O]` product in `[N, O, P]` order, plus the bias, optionally followed by ReLU (as
+    /// `Activation` computes it).
+    static func channelsFirst(_ product: [Float], batch n: Int, channels o: Int, positions p: Int, bias: [Float],
+                              relu: Bool) -> [Float] {
+        [Float](unsafeUninitializedCapacity: n * p * o) { dst, initialized in
             product.withUnsafeBufferPointer { src in
-                bias.scalars.withUnsafeBufferPointer { b in
+                bias.withUnsafeBufferPointer { b in
                     guard let d0 = dst.baseAddress, let s0 = src.baseAddress, let b0 = b.baseAddress else { return }
                     for s in 0..<n {
                         for ch in 0..<o {
@@ -57,9 +64,8 @@ extension Conv2D {
                     }
                 }
             }
-            initialized = rows * o
+            initialized = n * p * o
         }
-        return Tensor(shape: [n, o, g.outH, g.outW], scalars: out)
     }
 
     /// For each entry of one sample's patch matrix `[OH·OW, C·kh·kw]`, its offset in the sample's CHW input, or −1

@@ -76,21 +76,8 @@ public struct Conv2D: Layer {
             }
         }
         // [N, P, O] -> [N, O, P] plus bias.
-        var out = [Float](repeating: 0, count: rows * o)
         let p = g.positions
-        out.withUnsafeMutableBufferPointer { dst in
-            product.withUnsafeBufferPointer { src in
-                bias.scalars.withUnsafeBufferPointer { b in
-                    for s in 0..<n {
-                        for ch in 0..<o {
-                            let bc = b[ch]
-                            let outBase = (s * o + ch) * p
-                            for q in 0..<p { dst[outBase + q] = src[(s * p + q) * o + ch] + bc }
-                        }
-                    }
-                }
-            }
-        }
+        let out = Conv2D.channelsFirst(product, batch: n, channels: o, positions: p, bias: bias.scalars, relu: false)
         let output = Tensor(shape: [n, o, g.outH, g.outW], scalars: out)
         let weightCopy = self.weight
         let inputShape = input.shape

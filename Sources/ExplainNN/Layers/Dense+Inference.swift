@@ -20,18 +20,6 @@ extension Dense {
         return (w, b)
     }
 
-    /// y = W·((x − mean) / std) + b without a pullback, optionally followed by ReLU.
-    ///
-    /// The result equals the layer-by-layer one up to float rounding (`folded(standardize:)`).
-    /// - Parameters:
-    ///   - input: `[N, inputCount]` rows.
-    ///   - standardize: the mean and std of a `Standardize` layer just before this one, or nil.
-    ///   - relu: apply max(0, ·) to the output (a `relu` activation just after this one).
-    public func inference(_ input: Tensor, standardize: (mean: [Float], std: [Float])? = nil, relu: Bool) -> Tensor {
-        let (w, b) = folded(standardize: standardize)
-        return Dense.affine(input, weight: w, bias: b, outputs: outputCount, relu: relu)
-    }
-
     /// y = x·Wᵀ + b for `[N, k]` rows and a `[outputs, k]` weight, optionally followed by ReLU (as `Activation`
     /// computes it). C starts as the bias rows and one β = 1 sgemm adds x·Wᵀ: with β = 0 OpenBLAS would clear C in a
     /// slower pass of its own.
