@@ -26,28 +26,22 @@ extension CoalitionEvaluator {
             let end = min(range.upperBound, start + perChunk)
             let count = end - start
             // Each row starts from whichever of b and x it shares more columns with (non-players are equal in both).
-            let players = columns.count
-            let lastBits = players % 64 == 0 ? ~UInt64(0) : (UInt64(1) << UInt64(players % 64)) - 1
             let rows = [Float](unsafeUninitializedCapacity: count * m * width) { out, initialized in
                 background.withUnsafeBufferPointer { bg in
                     instance.withUnsafeBufferPointer { xp in
-                        guard let dst = out.baseAddress, let src = bg.baseAddress, let x0 = xp.baseAddress else { return }
-                        for c in 0..<count {
-                            let maskBase = (start + c) * table.wordCount
-                            let fromInstance = 2 * table.sizes[start + c] > players
-                            for j in 0..<m {
-                                let b = src + Int(draws[(start + c - firstSampled) * m + j]) * width
-                                let row = dst + (c * m + j) * width
-                                row.initialize(from: fromInstance ? x0 : b, count: width)
-                                let patch = fromInstance ? b : x0
-                                for w in 0..<table.wordCount {
-                                    var bits = table.words[maskBase + w]
-                                    if fromInstance { bits = ~bits & (w == table.wordCount - 1 ? lastBits : ~0) }
-                                    while bits != 0 {
-                                        let column = columns[64 * w + bits.trailingZeroBitCount]
-                                        bits &= bits - 1
-                                        row[column] = patch[column]
-                                    }
+                        table.words.withUnsafeBufferPointer { words in
+                            guard let dst = out.baseAddress, let src = bg.baseAddress, let x0 = xp.baseAddress,
+                                  let w0 = words.baseAddress else { return }
+                            for c in 0..<count {
+                                let mask = w0 + (start + c) * table.wordCount
+                                let fromInstance = startsFromInstance(size: table.sizes[start + c])
+                                for j in 0..<m {
+                                    let b = src + Int(draws[(start + c - firstSampled) * m + j]) * width
+                                    let row = dst + (c * m + j) * width
+                                    row.initialize(from: fromInstance ? x0 : b, count: width)
+                                    let patch = fromInstance ? b : x0
+                                    forEachChangedColumn(mask: mask, wordCount: table.wordCount,
+                                                         fromInstance: fromInstance) { row[$0] = patch[$0] }
                                 }
                             }
                         }

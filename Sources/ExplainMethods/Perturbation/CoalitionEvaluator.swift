@@ -137,6 +137,27 @@ struct CoalitionEvaluator {
         return (atInstance, mean, out[outputCount...].map { Double($0) })
     }
 
+    /// Whether a coalition of `size` players is nearer the instance than the background, so that its rows are best
+    /// built from x by changing its absent players rather than from b by changing its present ones.
+    @inline(__always)
+    func startsFromInstance(size: Int) -> Bool { 2 * size > columns.count }
+
+    /// Calls `body` with the input column of every player on the smaller side of coalition `mask`: the absent
+    /// players when `fromInstance`, else the present ones.
+    @inline(__always)
+    func forEachChangedColumn(mask: UnsafePointer<UInt64>, wordCount: Int, fromInstance: Bool, _ body: (Int) -> Void) {
+        let players = columns.count
+        let lastBits = players % 64 == 0 ? ~UInt64(0) : (UInt64(1) << UInt64(players % 64)) - 1
+        for w in 0..<wordCount {
+            var bits = mask[w]
+            if fromInstance { bits = ~bits & (w == wordCount - 1 ? lastBits : ~0) }
+            while bits != 0 {
+                body(columns[64 * w + bits.trailingZeroBitCount])
+                bits &= bits - 1
+            }
+        }
+    }
+
     /// Throws `ExplainError(.callback)` unless a model call on `rows` rows returned `outputCount` values per row.
     func checkOutputs(_ count: Int, rows: Int) throws {
         guard count == rows * outputCount else {

@@ -39,8 +39,7 @@ struct FirstLayerShortcut {
               scratch: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         let players = e.columns.count, k = e.backgroundCount
         // The smaller side: S from the background's pre-activations, or S̄ from the instance's.
-        let fromInstance = 2 * size > players
-        let lastBits = players % 64 == 0 ? ~UInt64(0) : (UInt64(1) << UInt64(players % 64)) - 1
+        let fromInstance = e.startsFromInstance(size: size)
         let m = fromInstance ? players - size : size
         let differences = scratch, rows = scratch + k * m
         var j = 0
@@ -48,17 +47,11 @@ struct FirstLayerShortcut {
             e.background.withUnsafeBufferPointer { bg in
                 transposedWeight.withUnsafeBufferPointer { wt in
                     guard let x0 = x.baseAddress, let b0 = bg.baseAddress, let w0 = wt.baseAddress else { return }
-                    for w in 0..<wordCount {
-                        var bits = mask[w]
-                        if fromInstance { bits = ~bits & (w == wordCount - 1 ? lastBits : ~0) }
-                        while bits != 0 {
-                            let column = e.columns[64 * w + bits.trailingZeroBitCount]
-                            bits &= bits - 1
-                            let value = x0[column]
-                            for b in 0..<k { differences[b * m + j] = value - b0[b * e.width + column] }
-                            (rows + j * hidden).update(from: w0 + column * hidden, count: hidden)
-                            j += 1
-                        }
+                    e.forEachChangedColumn(mask: mask, wordCount: wordCount, fromInstance: fromInstance) { column in
+                        let value = x0[column]
+                        for b in 0..<k { differences[b * m + j] = value - b0[b * e.width + column] }
+                        (rows + j * hidden).update(from: w0 + column * hidden, count: hidden)
+                        j += 1
                     }
                 }
             }
