@@ -71,6 +71,10 @@ struct CLIBasicsTests {
         BadCase(name: "bad flag value", override: ["--threads", "0"], expected: "--threads", status: 64),
         BadCase(name: "zero background rows per coalition", override: ["--background-per-coalition", "0"],
                 expected: "--background-per-coalition", status: 64),
+        BadCase(name: "a KernelSHAP budget too large to hold", override: ["--method", "kernelshap", "--samples", "1000000000"],
+                expected: "samples must be between 1 and 33554432", status: 1),
+        BadCase(name: "a LIME neighbourhood too large to hold", override: ["--method", "lime", "--samples", "1000000000"],
+                expected: "samples must be between 2 and 2097152", status: 1),
     ]
 
     @Test("bad input gives a non-zero exit, one error line naming the place, and no output files", arguments: badCases)

@@ -24,6 +24,20 @@ struct CoalitionPlanTests {
         }
     }
 
+    @Test("an enumeration budget decides the enumerated sizes and the budget the sampling; a budget that covers every coalition still enumerates all")
+    func enumerationBudget() {
+        // M = 20: a budget of 100,000 enumerates sizes 1 to 4 (12,390 coalitions); 2M + 2048 enumerates 1 and 2.
+        let full = CoalitionPlan(playerCount: 20, budget: 100_000, sampler: .leverage)
+        #expect(Set(full.table.sizes) == [1, 2, 3, 4, 16, 17, 18, 19])
+        var early = CoalitionPlan(playerCount: 20, budget: 100_000, sampler: .leverage, enumerationBudget: 2088)
+        #expect(Set(early.table.sizes) == [1, 2, 18, 19] && early.budget == 100_000)
+        var rng = SplitMix64(seed: 1)
+        early.sample(coalitions: 50_000, rng: &rng)
+        #expect(early.table.count > 50_000 && early.table.count <= 100_000)
+        let all = CoalitionPlan(playerCount: 10, budget: 1022, sampler: .leverage, enumerationBudget: 40)
+        #expect(all.isExhaustive)
+    }
+
     @Test("enumerated coalitions carry the exact kernel weight (M−1)/(C(M,s)·s·(M−s))")
     func kernelWeights() {
         let plan = CoalitionPlan(playerCount: 6, budget: 62, sampler: .kernel)

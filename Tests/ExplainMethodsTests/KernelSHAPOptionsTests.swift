@@ -101,4 +101,24 @@ struct KernelSHAPOptionsTests {
         #expect(explanation.diagnostics["solver_fallback"] == 1)
         #expect(explanation.flags.contains("kernelshap_singular_regression"))
     }
+
+    @Test("a budget above the maximum is an invalid argument named `samples`; the maximum itself is accepted, and with a loose tolerance it stops after a few small rounds")
+    func budgetLimit() throws {
+        do {
+            _ = try Self.explainer(samples: KernelSHAPExplainer.maximumSamples + 1)
+            Issue.record("a budget above the maximum was accepted")
+        } catch let error as ExplainError {
+            #expect(error.code == .invalidArgument)
+            #expect(error.description.contains("samples"))
+        }
+        // M = 40: nothing is reserved for the whole budget up front, sizes are enumerated as for 2M + 2048
+        // coalitions, and the first round is at most that many, so a loose tolerance stops early.
+        let model = KernelSHAPSparseModel(width: 40, termCount: 14, seed: 42)
+        let (background, x) = KernelSHAPTestModels.data(width: 40, rows: 6, seed: 43)
+        let explainer = try KernelSHAPExplainer(background: background, samples: KernelSHAPExplainer.maximumSamples,
+                                                tolerance: 0.2)
+        var rng = SplitMix64(seed: 3)
+        let result = try explainer.explain(x, predictor: model.predictor, rng: &rng)
+        #expect(result.isConverged && result.coalitions < 20_000, "\(result.coalitions) coalitions")
+    }
 }

@@ -196,6 +196,8 @@ struct LIMEExplainerTests {
             do { try body(); return nil } catch let e as ExplainError { return e.code } catch { return nil }
         }
         #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background, samples: 1) } == .invalidArgument)
+        #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background,
+                                             samples: LIMEExplainer.maximumSamples + 1) } == .invalidArgument)
         #expect(code { _ = try LIMEExplainer(featureStats: nil, background: nil) } == .invalidArgument)
         #expect(code { _ = try LIMEExplainer(featureStats: stats, background: nil, discretizer: .decile) } == .invalidArgument)
         #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background, kernelWidth: 0) } == .invalidArgument)

@@ -20,6 +20,7 @@ extension CoalitionEvaluator {
         var evaluations = 0
         var start = range.lowerBound
         let nK = control.components
+        let inverseCount = 1 / Double(m)
         // y₀, the corrections, m^k(S) and scratch.
         var sums = [Double](repeating: 0, count: outputCount * (1 + 3 * nK))
         while start < range.upperBound {
@@ -70,7 +71,7 @@ extension CoalitionEvaluator {
                             control.addParts(background: b, mask: mask, wordCount: table.wordCount, size: size,
                                              meanGame: means, scratch: scratch, base: s0, corrections: corrections)
                         }
-                        for j in 0..<stored { s0[j] /= Double(m) }
+                        if m > 1 { for j in 0..<stored { s0[j] *= inverseCount } }
                         for o in 0..<nO {
                             var correction = 0.0
                             for k in 0..<nK { correction += mix[o * nK + k] * corrections[o * nK + k] }

@@ -59,19 +59,23 @@ struct CoalitionPlan: Sendable {
     ///   - budget: the number of distinct coalitions to spend (capped at 2^M − 2).
     ///   - firstClassOnly: enumerate sizes 1 and M − 1 whatever the budget, and sample every other size (for a
     ///     sampled background, whose control variate needs them).
-    init(playerCount m: Int, budget requested: Int, sampler: KernelSHAPSampler, firstClassOnly: Bool = false) {
+    ///   - enumerationBudget: the budget that decides which sizes are enumerated, when smaller than `budget` (a run
+    ///     with a tolerance enumerates as for its first rounds, not for a budget it may never spend); a budget that
+    ///     covers all 2^M − 2 coalitions still enumerates every one.
+    init(playerCount m: Int, budget requested: Int, sampler: KernelSHAPSampler, firstClassOnly: Bool = false,
+         enumerationBudget: Int? = nil) {
         precondition(m >= 2 && requested >= 0)
         playerCount = m
         self.sampler = sampler
         let cap = m >= 62 ? Int.max : (1 << m) - 2
         budget = min(requested, cap)
         table = CoalitionTable(playerCount: m, expectedCount: budget)
-        partners.reserveCapacity(budget)
-        pairs.reserveCapacity(budget / 2)
+        partners.reserveCapacity(min(budget, 1 << 20))
+        pairs.reserveCapacity(min(budget, 1 << 20) / 2)
         let classes = Array(1...(m / 2))
         let masses = classes.map { kernelMass(ofClass: $0) }
         var massLeft = masses.reduce(0, +)
-        var left = Double(budget)
+        var left = Double(budget < cap ? min(budget, enumerationBudget ?? budget) : budget)
         var firstSampled = classes.count
         for (position, s) in classes.enumerated() {
             let n = coalitionCount(ofClass: s)

@@ -12,16 +12,22 @@ struct CoalitionTable: Sendable {
     /// The size |S| of each coalition.
     private(set) var sizes: [Int] = []
     /// Open-addressing slots holding a coalition index, or -1 when empty; the capacity is a power of two.
-    private var slots: [Int]
+    private var slots: [Int32]
+    /// The hash of the coalition in each slot, so that a probe compares masks only on a full hash match and reads
+    /// nothing but these two arrays while it walks.
+    private var slotHashes: [UInt64]
 
-    /// Creates an empty table for `playerCount` players, sized for about `expectedCount` coalitions.
+    /// Creates an empty table for `playerCount` players, sized for about `expectedCount` coalitions (at most 2^20
+    /// up front: a larger table grows as coalitions arrive, so a huge budget does not allocate before it is spent).
     init(playerCount: Int, expectedCount: Int = 64) {
         precondition(playerCount >= 0)
         self.playerCount = playerCount
         self.wordCount = max(1, (playerCount + 63) / 64)
+        let expectedCount = min(max(0, expectedCount), 1 << 20)
         var capacity = 16
         while capacity < 2 * expectedCount { capacity *= 2 }
-        slots = [Int](repeating: -1, count: capacity)
+        slots = [Int32](repeating: -1, count: capacity)
+        slotHashes = [UInt64](repeating: 0, count: capacity)
         words.reserveCapacity(expectedCount * wordCount)
         sizes.reserveCapacity(expectedCount)
     }
@@ -43,13 +49,8 @@ struct CoalitionTable: Sendable {
     /// The index of the coalition with this mask, or nil.
     func index(of mask: [UInt64]) -> Int? {
         precondition(mask.count == wordCount)
-        var slot = Self.hash(mask) & (slots.count - 1)
-        while true {
-            let found = slots[slot]
-            if found < 0 { return nil }
-            if matches(found, mask) { return found }
-            slot = (slot + 1) & (slots.count - 1)
-        }
+        let hash = Self.hash(mask)
+        return probe(mask, hash: hash).found
     }
 
     /// Inserts a coalition unless present.
@@ -58,18 +59,37 @@ struct CoalitionTable: Sendable {
     mutating func insert(_ mask: [UInt64]) -> (index: Int, inserted: Bool) {
         precondition(mask.count == wordCount)
         if 2 * (count + 1) > slots.count { grow() }
-        var slot = Self.hash(mask) & (slots.count - 1)
-        while true {
-            let found = slots[slot]
-            if found < 0 { break }
-            if matches(found, mask) { return (found, false) }
-            slot = (slot + 1) & (slots.count - 1)
-        }
+        precondition(count < Int(Int32.max), "KernelSHAP: more than 2^31 coalitions")
+        let hash = Self.hash(mask)
+        let (found, slot) = probe(mask, hash: hash)
+        if let found { return (found, false) }
         let index = count
-        slots[slot] = index
-        words.append(contentsOf: mask)
-        sizes.append(mask.reduce(0) { $0 + $1.nonzeroBitCount })
+        slots[slot] = Int32(index)
+        slotHashes[slot] = hash
+        var size = 0
+        for word in mask {
+            words.append(word)
+            size += word.nonzeroBitCount
+        }
+        sizes.append(size)
         return (index, true)
+    }
+
+    /// The index of `mask` if present, and the slot where the probe stopped (the empty slot to fill otherwise).
+    @inline(__always)
+    private func probe(_ mask: [UInt64], hash: UInt64) -> (found: Int?, slot: Int) {
+        let capacityMask = slots.count - 1
+        return slots.withUnsafeBufferPointer { indices in
+            slotHashes.withUnsafeBufferPointer { hashes in
+                var slot = Int(truncatingIfNeeded: hash) & capacityMask
+                while true {
+                    let found = Int(indices[slot])
+                    if found < 0 { return (nil, slot) }
+                    if hashes[slot] == hash && matches(found, mask) { return (found, slot) }
+                    slot = (slot + 1) & capacityMask
+                }
+            }
+        }
     }
 
     /// The complement of a mask within the M players.
@@ -95,16 +115,21 @@ struct CoalitionTable: Sendable {
     }
 
     private mutating func grow() {
-        slots = [Int](repeating: -1, count: slots.count * 2)
-        for index in 0..<count {
-            var slot = Self.hash(Array(mask(index))) & (slots.count - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
-            slots[slot] = index
+        var newSlots = [Int32](repeating: -1, count: slots.count * 2)
+        var newHashes = [UInt64](repeating: 0, count: slots.count * 2)
+        let capacityMask = newSlots.count - 1
+        for old in slots.indices where slots[old] >= 0 {
+            var slot = Int(truncatingIfNeeded: slotHashes[old]) & capacityMask
+            while newSlots[slot] >= 0 { slot = (slot + 1) & capacityMask }
+            newSlots[slot] = slots[old]
+            newHashes[slot] = slotHashes[old]
         }
+        slots = newSlots
+        slotHashes = newHashes
     }
 
     /// A well-mixed hash of the mask words (SplitMix64's finaliser over a running combination).
-    private static func hash(_ mask: [UInt64]) -> Int {
+    private static func hash(_ mask: [UInt64]) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15
         for word in mask {
             var z = (h ^ word) &+ 0x9E37_79B9_7F4A_7C15
@@ -112,6 +137,6 @@ struct CoalitionTable: Sendable {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             h = z ^ (z >> 31)
         }
-        return Int(truncatingIfNeeded: h & 0x7FFF_FFFF_FFFF_FFFF)
+        return h
     }
 }

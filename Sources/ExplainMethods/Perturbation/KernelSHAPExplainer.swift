@@ -40,6 +40,9 @@ public struct KernelSHAPExplainer: Sendable {
     public static let defaultChunkBudget = 1 << 16
     /// Backgrounds larger than this get a cost warning.
     public static let backgroundWarningThreshold = 200
+    /// The largest coalition budget accepted: every coalition's mask, weight and values stay in memory (about
+    /// 100 + 16 × outputs bytes each, so 2^25 coalitions take a few GB).
+    public static let maximumSamples = 1 << 25
 
     /// Creates an explainer.
     /// - Throws: `ExplainError(.invalidArgument)` for an empty or non-finite background, a budget below 1, a
@@ -60,8 +63,9 @@ public struct KernelSHAPExplainer: Sendable {
             throw ExplainError(.invalidArgument, "background weights must be finite, non-negative and not all zero",
                                at: "\(at).background.weights")
         }
-        if let samples, samples < 1 {
-            throw ExplainError(.invalidArgument, "samples must be at least 1, got \(samples)", at: "\(at).samples")
+        if let samples, samples < 1 || samples > Self.maximumSamples {
+            throw ExplainError(.invalidArgument, "samples must be between 1 and \(Self.maximumSamples) (every "
+                + "coalition's value is kept in memory), got \(samples)", at: "\(at).samples")
         }
         if let tolerance, !(tolerance > 0 && tolerance < 1) {
             throw ExplainError(.invalidArgument, "tolerance must be in (0, 1), got \(tolerance)", at: "\(at).tolerance")
@@ -193,11 +197,12 @@ public struct KernelSHAPExplainer: Sendable {
             sampling = KernelSHAPGame.SampledBackground(perCoalition: m, instance: rawPrediction,
                                                         baselines: rawBaselines)
         } else {
-            plan = CoalitionPlan(playerCount: players.count, budget: budget, sampler: sampler)
+            plan = CoalitionPlan(playerCount: players.count, budget: budget, sampler: sampler,
+                                 enumerationBudget: tolerance == nil ? nil : 2 * players.count + 2048)
         }
         var game = KernelSHAPGame(evaluator: evaluator, link: link, bases: bases, gaps: gaps, plan: plan)
         game.sampledBackground = sampling
-        game.values.reserveCapacity(plan.budget * outputs)
+        game.values.reserveCapacity(min(plan.budget, 1 << 20) * outputs)
         var solution = try game.run(predictor: predictor, tolerance: tolerance, rng: &rng)
         if let k = topFeatures, k < players.count {
             solution = game.restricted(to: k, from: solution)

@@ -28,7 +28,7 @@ struct KernelSHAPGame {
     var playerCount: Int { plan.playerCount }
 
     /// Evaluates the enumerated coalitions, then samples the rest of the budget — in one round, or with a tolerance
-    /// in doubling rounds until max SE ≤ tolerance · (max φ − min φ) for every output.
+    /// in doubling rounds (the first an eighth of the budget, at most 2M + 2048 coalitions) until max SE ≤ tolerance · (max φ − min φ) for every output.
     mutating func run(predictor: some BatchPredictor, tolerance: Double?,
                       rng: inout SplitMix64) throws -> Solution {
         try evaluatePending(predictor: predictor)
@@ -46,7 +46,10 @@ struct KernelSHAPGame {
             try evaluatePending(predictor: predictor)
             return solve(converged: { _ in false })
         }
-        let firstRound = max(plan.budgetLeft / 8, 8 * plan.remainingClasses.count + 4 * playerCount)
+        // An eighth of the budget, but no more than the default budget's worth (2M + 2048), so that a large budget
+        // with a loose tolerance stops after a few cheap rounds.
+        let firstRound = max(min(plan.budgetLeft / 8, 2 * playerCount + 2048),
+                             8 * plan.remainingClasses.count + 4 * playerCount)
         var sampled = 0
         var round = firstRound
         while true {

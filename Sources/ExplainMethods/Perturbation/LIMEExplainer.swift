@@ -18,6 +18,9 @@ public struct LIMEExplainer: Sendable {
     /// The largest number of input scalars sent to the model in one batch: about 1000 rows of 30 features, so a
     /// network's intermediate activations stay in the L2 cache while the neighbourhood takes a few batches.
     public static let batchElementBudget = 1 << 15
+    /// The largest neighbourhood accepted: its rows and their binary design stay in memory for the regression
+    /// (12 bytes per sample and feature, so 2^21 samples of 64 features take 1.6 GB).
+    public static let maximumSamples = 1 << 21
 
     /// The number of samples N per row, the instance included.
     public let samples: Int
@@ -66,8 +69,9 @@ public struct LIMEExplainer: Sendable {
         discretizer: LIMEDiscretization = .quartile, featureSelection: LIMEFeatureSelection = .none,
         numFeatures: Int = 10, featureNames: [String]? = nil, outputNames: [String] = []
     ) throws {
-        guard samples >= 2 else {
-            throw ExplainError(.invalidArgument, "samples must be at least 2, got \(samples)", at: "lime.samples")
+        guard samples >= 2 && samples <= Self.maximumSamples else {
+            throw ExplainError(.invalidArgument, "samples must be between 2 and \(Self.maximumSamples) (the whole "
+                + "neighbourhood is kept in memory for the regression), got \(samples)", at: "lime.samples")
         }
         guard numFeatures >= 1 else {
             throw ExplainError(.invalidArgument, "num_features must be at least 1, got \(numFeatures)",
