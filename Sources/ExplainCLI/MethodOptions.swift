@@ -1,4 +1,5 @@
 import ArgumentParser
+import ExplainKit
 
 /// The per-method flags. Each is echoed in the JSON `parameters` of the methods that use it.
 struct MethodOptions: ParsableArguments {
@@ -57,7 +58,9 @@ struct MethodOptions: ParsableArguments {
     var numFeatures: Int?
 
     func validate() throws {
-        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        if let steps, !(1...IntegratedGradients.maximumStepCount).contains(steps) {
+            throw ValidationError("--steps must be between 1 and \(IntegratedGradients.maximumStepCount), got \(steps)")
+        }
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
         if let noise, !(noise >= 0 && noise.isFinite) { throw ValidationError("--noise must be a finite number >= 0, got \(noise)") }
         if let backgroundSize, backgroundSize < 1 { throw ValidationError("--background-size must be at least 1, got \(backgroundSize)") }

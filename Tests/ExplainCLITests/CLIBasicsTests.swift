@@ -71,6 +71,8 @@ struct CLIBasicsTests {
         BadCase(name: "bad flag value", override: ["--threads", "0"], expected: "--threads", status: 64),
         BadCase(name: "zero background rows per coalition", override: ["--background-per-coalition", "0"],
                 expected: "--background-per-coalition", status: 64),
+        BadCase(name: "too many integrated-gradients steps", override: ["--steps", "1000000000"],
+                expected: "--steps must be between 1 and 16384", status: 64),
         BadCase(name: "a KernelSHAP budget too large to hold", override: ["--method", "kernelshap", "--samples", "1000000000"],
                 expected: "samples must be between 1 and 33554432", status: 1),
         BadCase(name: "a LIME neighbourhood too large to hold", override: ["--method", "lime", "--samples", "1000000000"],

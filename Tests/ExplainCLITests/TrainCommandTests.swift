@@ -136,6 +136,11 @@ struct TrainCommandTests {
         BadCase(name: "zero epochs", csv: "a,label\n1,x\n", arguments: ["--epochs", "0"], expected: "--epochs", status: 64),
         BadCase(name: "unknown optimizer", csv: "a,label\n1,x\n", arguments: ["--optimizer", "rmsprop"], expected: "rmsprop", status: 64),
         BadCase(name: "bad hidden sizes", csv: "a,label\n1,x\n", arguments: ["--hidden", "16,-2"], expected: "--hidden", status: 64),
+        BadCase(name: "hidden layers too wide to hold", csv: "a,label\n1,x\n2,y\n3,x\n4,y\n", arguments: ["--hidden", "100000,100000"],
+                expected: "hidden: the network would have more than 67108864 parameters", status: 1),
+        BadCase(name: "too many channels to hold", csv: "a,b,c,d,label\n1,2,3,4,x\n2,3,4,5,y\n3,4,5,6,x\n4,5,6,7,y\n",
+                arguments: ["--image", "1x2x2", "--channels", "1000000000"],
+                expected: "channels: the network would have more than 67108864 parameters", status: 1),
         BadCase(name: "test fraction of 1", csv: "a,label\n1,x\n", arguments: ["--test-fraction", "1"], expected: "--test-fraction", status: 64),
     ]
 

@@ -25,6 +25,27 @@ struct TrainNetworkBuilderTests {
         }
     }
 
+    @Test("a network above the parameter or activation limit is an invalid argument before anything is allocated")
+    func sizeLimits() throws {
+        func code(_ body: () throws -> Model) -> ExplainError.Code? {
+            do { _ = try body(); return nil } catch let e as ExplainError { return e.code } catch { return nil }
+        }
+        let names = ["a", "b", "c", "d"]
+        // 4 → 8192 → 8192 → 2 has 8192² = 2^26 weights in its middle layer alone, so the total is above 2^26.
+        #expect(code { try NetworkBuilder.multilayerPerceptron(name: "m", featureNames: names, outputNames: ["x", "y"],
+                                                              standardize: identity4, hiddenSizes: [8192, 8192], seed: 1) }
+                == .invalidArgument)
+        #expect(code { try NetworkBuilder.multilayerPerceptron(name: "m", featureNames: names, outputNames: ["x", "y"],
+                                                              standardize: identity4, hiddenSizes: [Int.max / 2, 3], seed: 1) }
+                == .invalidArgument)
+        // 1×8×8 with 8192 channels: 8192·64 = 524,288 activations per sample, above 2^18.
+        let standardize = Standardize(name: "standardize0", mean: [Float](repeating: 0, count: 64),
+                                      std: [Float](repeating: 1, count: 64))
+        #expect(code { try NetworkBuilder.convolutional(name: "c", inputShape: [1, 8, 8], featureNames: (0..<64).map { "p\($0)" },
+                                                       outputNames: ["x", "y"], standardize: standardize, channels: [8192],
+                                                       hiddenSizes: [], seed: 1) } == .invalidArgument)
+    }
+
     @Test("the CNN for 1×8×8 digits halves the image per block, then flattens into dense layers")
     func convolutional() throws {
         let standardize = Standardize(name: "standardize0", mean: [Float](repeating: 0, count: 64), std: [Float](repeating: 1, count: 64))

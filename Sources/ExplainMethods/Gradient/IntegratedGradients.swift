@@ -28,10 +28,15 @@ public struct IntegratedGradients: Sendable {
     /// The memory budget of one forward/backward pass.
     public var batching: GradientBatching
 
-    /// - Precondition: `stepCount ≥ 1` (validate user input before, e.g. in the CLI).
+    /// The largest step count accepted (the Gauss–Legendre nodes cost O(n²) to find; captum users take 50 to a few
+    /// thousand).
+    public static let maximumStepCount = 1 << 14
+
+    /// - Precondition: 1 ≤ `stepCount` ≤ `maximumStepCount` (validate user input before, e.g. in the CLI).
     public init(stepCount: Int = 50, rule: QuadratureRule = .gaussLegendre, baseline: GradientBaseline = .zeros,
                 batching: GradientBatching = GradientBatching()) {
-        precondition(stepCount >= 1, "IntegratedGradients: stepCount must be at least 1")
+        precondition((1...Self.maximumStepCount).contains(stepCount),
+                     "IntegratedGradients: stepCount must be between 1 and \(Self.maximumStepCount)")
         self.stepCount = stepCount
         self.rule = rule
         self.baseline = baseline

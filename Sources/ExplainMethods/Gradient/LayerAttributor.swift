@@ -40,10 +40,11 @@ public struct LayerAttributor: Sendable {
     /// The memory budget of one forward/backward pass.
     public var batching: GradientBatching
 
-    /// - Precondition: `stepCount ≥ 1`.
+    /// - Precondition: 1 ≤ `stepCount` ≤ `IntegratedGradients.maximumStepCount`.
     public init(layer: String, method: Method = .conductance, stepCount: Int = 50, baseline: GradientBaseline = .zeros,
                 batching: GradientBatching = GradientBatching()) {
-        precondition(stepCount >= 1, "LayerAttributor: stepCount must be at least 1")
+        precondition((1...IntegratedGradients.maximumStepCount).contains(stepCount),
+                     "LayerAttributor: stepCount must be between 1 and \(IntegratedGradients.maximumStepCount)")
         self.layer = layer
         self.method = method
         self.stepCount = stepCount

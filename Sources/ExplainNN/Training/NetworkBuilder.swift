@@ -18,6 +18,9 @@ public enum NetworkBuilder {
         hiddenSizes: [Int], dropout: Float = 0, seed: UInt64
     ) throws(ExplainError) -> Model {
         try checkHead(hiddenSizes: hiddenSizes, outputCount: outputNames.count, dropout: dropout)
+        var size = NetworkSize()
+        try size.add(parameters: [2, featureNames.count], activations: [featureNames.count], at: "features")
+        try size.addHead(inputCount: featureNames.count, hiddenSizes: hiddenSizes, outputCount: outputNames.count)
         var layers: [any Layer] = [standardize]
         appendHead(to: &layers, inputCount: featureNames.count, hiddenSizes: hiddenSizes,
                    outputCount: outputNames.count, dropout: dropout)
@@ -41,8 +44,18 @@ public enum NetworkBuilder {
             throw ExplainError(.invalidArgument, "channel counts must be positive, got \(channels)", at: "channels")
         }
         try checkHead(hiddenSizes: hiddenSizes, outputCount: outputNames.count, dropout: dropout)
-        var layers: [any Layer] = [standardize]
+        var size = NetworkSize()
         var (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
+        try size.add(parameters: [2, c, h, w], activations: [c, h, w], at: "image")
+        for out in channels {
+            try size.add(parameters: [out, c, 9], activations: [out, h, w], at: "channels")
+            try size.add(parameters: [out], activations: [], at: "channels")
+            if h >= 2 && w >= 2 { (h, w) = (h / 2, w / 2) }
+            c = out
+        }
+        try size.addHead(inputCount: c * h * w, hiddenSizes: hiddenSizes, outputCount: outputNames.count)
+        var layers: [any Layer] = [standardize]
+        (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
         for out in channels {
             layers.append(Conv2D(name: "conv2d\(layers.count)", weight: Tensor(shape: [out, c, 3, 3]),
                                  bias: Tensor(shape: [out]), stride: 1, padding: 1))
@@ -58,6 +71,56 @@ public enum NetworkBuilder {
                    dropout: dropout)
         return try finish(name: name, inputShape: inputShape, featureNames: featureNames, outputNames: outputNames,
                           layers: layers, seed: seed)
+    }
+
+    /// The largest network `explain train` builds: 2^26 parameters (with gradients and Adam's moments about 1 GiB)
+    /// and 2^18 activations per sample (1 MiB, times the batch).
+    public static let maximumParameters = 1 << 26
+    public static let maximumActivationsPerSample = 1 << 18
+
+    /// Counts a network's parameters and per-sample activations before anything is allocated, so that oversized
+    /// `--hidden` or `--channels` values are an error rather than a failed allocation.
+    struct NetworkSize {
+        var parameters = 0
+        var activations = 0
+
+        /// Adds the product of `parameters` to the parameter count and that of `activations` to the activations.
+        mutating func add(parameters p: [Int], activations a: [Int], at place: String) throws(ExplainError) {
+            parameters = try Self.sum(parameters, Self.product(p), limit: NetworkBuilder.maximumParameters,
+                                      what: "parameters", at: place)
+            activations = try Self.sum(activations, a.isEmpty ? 0 : Self.product(a),
+                                       limit: NetworkBuilder.maximumActivationsPerSample, what: "activations per sample",
+                                       at: place)
+        }
+
+        /// The dense layers of the head: weights, biases and outputs.
+        mutating func addHead(inputCount: Int, hiddenSizes: [Int], outputCount: Int) throws(ExplainError) {
+            var width = inputCount
+            for size in hiddenSizes + [outputCount] {
+                try add(parameters: [size, width], activations: [size], at: "hidden")
+                try add(parameters: [size], activations: [], at: "hidden")
+                width = size
+            }
+        }
+
+        private static func product(_ factors: [Int]) -> Int {
+            var out = 1
+            for f in factors {
+                let (next, overflow) = out.multipliedReportingOverflow(by: f)
+                out = overflow ? Int.max : next
+            }
+            return out
+        }
+
+        private static func sum(_ a: Int, _ b: Int, limit: Int, what: String, at place: String)
+            throws(ExplainError) -> Int {
+            let (total, overflow) = a.addingReportingOverflow(b)
+            guard !overflow && total <= limit else {
+                throw ExplainError(.invalidArgument, "the network would have more than \(limit) \(what); use "
+                    + "narrower hidden layers or fewer channels", at: place)
+            }
+            return total
+        }
     }
 
     private static func checkHead(hiddenSizes: [Int], outputCount: Int, dropout: Float) throws(ExplainError) {
