@@ -59,7 +59,8 @@ struct CoalitionTable: Sendable {
     mutating func insert(_ mask: [UInt64]) -> (index: Int, inserted: Bool) {
         precondition(mask.count == wordCount)
         if 2 * (count + 1) > slots.count { grow() }
-        precondition(count < Int(Int32.max), "KernelSHAP: more than 2^31 coalitions")
+        // Unreachable from user input: budgets are at most KernelSHAPExplainer.maximumSamples = 2^25.
+        precondition(count < Int(Int32.max), "CoalitionTable: more than 2^31 coalitions")
         let hash = Self.hash(mask)
         let (found, slot) = probe(mask, hash: hash)
         if let found { return (found, false) }
