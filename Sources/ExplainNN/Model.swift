@@ -15,6 +15,21 @@ public final class Model: @unchecked Sendable {
     public let layerShapes: [[Int]]
     let hooks = HookRegistry()
 
+    /// The largest input or layer output accepted, in values per sample (2^24): larger shapes are an error rather
+    /// than an allocation that fails.
+    public static let maximumWidth = 1 << 24
+
+    /// The number of values in `shape`, or nil above `maximumWidth` (without overflowing).
+    public static func elementCount(_ shape: [Int]) -> Int? {
+        var count = 1
+        for d in shape {
+            let (next, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow, next <= maximumWidth else { return nil }
+            count = next
+        }
+        return count
+    }
+
     /// Builds a model, inferring every layer's output shape.
     ///
     /// - Throws: `ExplainError(.invalidModel)` located at `layers[i]` (or `input.features`, `output.names`) when a layer
@@ -25,7 +40,10 @@ public final class Model: @unchecked Sendable {
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }), inputShape.count == 1 || inputShape.count == 3 else {
             throw ExplainError(.invalidModel, "expected [n] or [C, H, W] with positive sizes, got \(inputShape)", at: "input.shape")
         }
-        let width = inputShape.reduce(1, *)
+        guard let width = Self.elementCount(inputShape) else {
+            throw ExplainError(.invalidModel, "expected at most \(Self.maximumWidth) values per sample, got shape \(inputShape)",
+                               at: "input.shape")
+        }
         guard featureNames.count == width else {
             throw ExplainError(.invalidModel, "expected \(width) feature names for shape \(inputShape), got \(featureNames.count)", at: "input.features")
         }
@@ -38,6 +56,10 @@ public final class Model: @unchecked Sendable {
                 throw ExplainError(.invalidModel, "duplicate layer name \"\(layer.name)\"", at: "layers[\(i)].name")
             }
             do { shape = try layer.outputShape(for: shape) } catch { throw error.located(in: "layers[\(i)]") }
+            guard Self.elementCount(shape) != nil else {
+                throw ExplainError(.invalidModel, "the output \(shape) has more than \(Self.maximumWidth) values per sample",
+                                   at: "layers[\(i)]")
+            }
             shapes.append(shape)
         }
         guard shape.reduce(1, *) == outputNames.count else {

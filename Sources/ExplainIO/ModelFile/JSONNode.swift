@@ -69,11 +69,12 @@ struct JSONNode {
         return s
     }
 
-    func int(minimum: Int = .min) throws(ExplainError) -> Int {
+    func int(minimum: Int = .min, maximum: Int = .max) throws(ExplainError) -> Int {
         guard let i = value.intValue else { throw typeError(minimum == 1 ? "a positive integer" : "an integer") }
         guard i >= minimum else {
             throw error(minimum == 1 ? "expected a positive integer, got \(i)" : "expected an integer >= \(minimum), got \(i)")
         }
+        guard i <= maximum else { throw error("expected an integer <= \(maximum), got \(i)") }
         return i
     }
 
@@ -100,9 +101,9 @@ struct JSONNode {
         return out
     }
 
-    func ints(minimum: Int) throws(ExplainError) -> [Int] {
+    func ints(minimum: Int, maximum: Int = .max) throws(ExplainError) -> [Int] {
         var out: [Int] = []
-        for node in try array() { out.append(try node.int(minimum: minimum)) }
+        for node in try array() { out.append(try node.int(minimum: minimum, maximum: maximum)) }
         return out
     }
 

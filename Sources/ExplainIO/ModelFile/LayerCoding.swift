@@ -27,7 +27,9 @@ enum LayerCoding {
             name = defaultName(type: type, index: index)
         }
         let keys = Set(pairs.map(\.key))
-        let width = inputShape.reduce(1, *)
+        guard let width = Model.elementCount(inputShape) else {
+            throw node.error("the layer's input \(inputShape) has more than \(Model.maximumWidth) values per sample")
+        }
         let layer: any Layer
         switch type {
         case "standardize":
@@ -55,8 +57,8 @@ enum LayerCoding {
                 throw weightNode.error("expected \(dimensions(expected)), got \(dimensions(weight.shape))")
             }
             let bias = try node.field("bias").floats(count: weight.shape[0])
-            let stride = try node.optionalField("stride")?.int(minimum: 1) ?? 1
-            let padding = try node.optionalField("padding")?.int(minimum: 0) ?? 0
+            let stride = try node.optionalField("stride")?.int(minimum: 1, maximum: Conv2D.maximumStrideOrPadding) ?? 1
+            let padding = try node.optionalField("padding")?.int(minimum: 0, maximum: Conv2D.maximumStrideOrPadding) ?? 0
             layer = Conv2D(name: name, weight: weight, bias: Tensor(shape: [bias.count], scalars: bias),
                            stride: stride, padding: padding)
         case "maxpool2d", "avgpool2d":

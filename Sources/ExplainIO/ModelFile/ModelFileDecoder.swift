@@ -25,11 +25,13 @@ struct ModelFileDecoder {
         let input = try root.field("input")
         _ = try input.object()
         let shapeNode = try input.field("shape")
-        let inputShape = try shapeNode.ints(minimum: 1)
+        let inputShape = try shapeNode.ints(minimum: 1, maximum: Model.maximumWidth)
         guard inputShape.count == 1 || inputShape.count == 3 else {
             throw shapeNode.error("expected [n] or [C, H, W], got \(inputShape)")
         }
-        let width = inputShape.reduce(1, *)
+        guard let width = Model.elementCount(inputShape) else {
+            throw shapeNode.error("expected at most \(Model.maximumWidth) values per sample, got shape \(inputShape)")
+        }
         let featuresNode = try input.field("features")
         let features = try uniqueStrings(featuresNode, what: "feature name")
         guard features.count == width else {

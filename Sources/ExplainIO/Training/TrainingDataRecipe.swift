@@ -136,9 +136,10 @@ extension TrainingData {
         guard recipe.backgroundSize > 0 else {
             throw ExplainError(.invalidArgument, "must be positive, got \(recipe.backgroundSize)", at: "background size")
         }
-        if let shape = recipe.imageShape, shape.reduce(1, *) != featureNames.count {
+        if let shape = recipe.imageShape, Model.elementCount(shape) != featureNames.count {
             let text = shape.map(String.init).joined(separator: "x")
-            throw ExplainError(.invalidArgument, "an image of \(text) has \(shape.reduce(1, *)) values, but the data has \(featureNames.count) feature columns", at: "image")
+            let count = Model.elementCount(shape).map(String.init) ?? "more than \(Model.maximumWidth)"
+            throw ExplainError(.invalidArgument, "an image of \(text) has \(count) values, but the data has \(featureNames.count) feature columns", at: "image")
         }
         let testCount = Int((Double(rowCount) * recipe.testFraction).rounded())
         guard testCount >= 1 && rowCount - testCount >= classNames.count else {

@@ -15,6 +15,10 @@ public struct Conv2D: Layer {
     public var stride: Int
     public var padding: Int
 
+    /// The largest stride or padding a model file may give (far above any real network's, and small enough that
+    /// the output size cannot overflow).
+    public static let maximumStrideOrPadding = 1 << 10
+
     public init(name: String, weight: Tensor, bias: Tensor, stride: Int = 1, padding: Int = 0) {
         precondition(weight.shape.count == 4 && bias.shape == [weight.shape[0]] && stride > 0 && padding >= 0,
                      "Conv2D: weight \(weight.shape), bias \(bias.shape)")
