@@ -111,9 +111,13 @@ public struct KernelSHAPExplainer: Sendable {
         ]
     }
 
+    /// The default coalition budget for M players, 2M + 2048 (shap's `nsamples="auto"`); a run with a tolerance also
+    /// enumerates and starts sampling as for this budget.
+    static func defaultBudget(playerCount m: Int) -> Int { 2 * m + 2048 }
+
     /// The coalition budget for M players: `samples` or 2M + 2048, capped at 2^M − 2.
     public func budget(playerCount m: Int) -> Int {
-        let requested = samples ?? 2 * m + 2048
+        let requested = samples ?? Self.defaultBudget(playerCount: m)
         return m >= 62 ? requested : min(requested, max(0, (1 << m) - 2))
     }
 
@@ -198,7 +202,7 @@ public struct KernelSHAPExplainer: Sendable {
                                                         baselines: rawBaselines)
         } else {
             plan = CoalitionPlan(playerCount: players.count, budget: budget, sampler: sampler,
-                                 enumerationBudget: tolerance == nil ? nil : 2 * players.count + 2048)
+                                 enumerationBudget: tolerance == nil ? nil : Self.defaultBudget(playerCount: players.count))
         }
         var game = KernelSHAPGame(evaluator: evaluator, link: link, bases: bases, gaps: gaps, plan: plan)
         game.sampledBackground = sampling

@@ -48,7 +48,7 @@ struct KernelSHAPGame {
         }
         // An eighth of the budget, but no more than the default budget's worth (2M + 2048), so that a large budget
         // with a loose tolerance stops after a few cheap rounds.
-        let firstRound = max(min(plan.budgetLeft / 8, 2 * playerCount + 2048),
+        let firstRound = max(min(plan.budgetLeft / 8, KernelSHAPExplainer.defaultBudget(playerCount: playerCount)),
                              8 * plan.remainingClasses.count + 4 * playerCount)
         var sampled = 0
         var round = firstRound
