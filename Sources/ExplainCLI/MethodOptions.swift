@@ -3,7 +3,7 @@ import ExplainKit
 
 /// The per-method flags. Each is echoed in the JSON `parameters` of the methods that use it.
 struct MethodOptions: ParsableArguments {
-    @Option(help: "Integrated gradients: quadrature steps (default 50).")
+    @Option(parsing: .unconditional, help: "Integrated gradients: quadrature steps (default 50).")
     var steps: Int?
 
     @Option(help: "Integrated gradients: gauss-legendre, riemann-left, riemann-right, riemann-middle or riemann-trapezoid (default gauss-legendre).")
@@ -12,13 +12,13 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "Integrated gradients: zeros, mean, or a CSV file of baseline rows (averaged) (default zeros).")
     var baseline: String?
 
-    @Option(help: "SmoothGrad: noise level as a fraction of each feature's training range (default 0.15).")
+    @Option(parsing: .unconditional, help: "SmoothGrad: noise level as a fraction of each feature's training range (default 0.15).")
     var noise: Double?
 
     @Option(help: "SmoothGrad: smoothgrad, smoothgrad-squared or vargrad (default smoothgrad).")
     var variant: String?
 
-    @Option(help: "Sample count: SmoothGrad noisy copies (default 50), LIME neighbourhood (default 5000), KernelSHAP coalition budget (default 2M + 2048).")
+    @Option(parsing: .unconditional, help: "Sample count: SmoothGrad noisy copies (default 50), LIME neighbourhood (default 5000), KernelSHAP coalition budget (default 2M + 2048).")
     var samples: Int?
 
     @Option(help: "Layer attribution: a layer name (see `explain inspect`); adds per-unit activation, gradient × activation and conductance.")
@@ -27,13 +27,13 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "KernelSHAP: a CSV of background rows (default: the model file's background).")
     var background: String?
 
-    @Option(name: .customLong("background-size"), help: "KernelSHAP: summarise the background into K weighted k-means rows.")
+    @Option(name: .customLong("background-size"), parsing: .unconditional, help: "KernelSHAP: summarise the background into K weighted k-means rows.")
     var backgroundSize: Int?
 
-    @Option(name: .customLong("background-per-coalition"), help: "KernelSHAP: evaluate each sampled coalition on N background rows drawn by weight, with a control variate, instead of all of them (unbiased, with error bars; needs --link identity; default all).")
+    @Option(name: .customLong("background-per-coalition"), parsing: .unconditional, help: "KernelSHAP: evaluate each sampled coalition on N background rows drawn by weight, with a control variate, instead of all of them (unbiased, with error bars; needs --link identity; default all).")
     var backgroundPerCoalition: Int?
 
-    @Option(help: "KernelSHAP: keep sampling until max SE <= t·(max φ − min φ) or the budget runs out.")
+    @Option(parsing: .unconditional, help: "KernelSHAP: keep sampling until max SE <= t·(max φ − min φ) or the budget runs out.")
     var tolerance: Double?
 
     @Option(help: "KernelSHAP: coalition sampler, kernel or leverage (default leverage).")
@@ -42,10 +42,10 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "KernelSHAP: identity or logit (default identity).")
     var link: String?
 
-    @Option(name: .customLong("top-features"), help: "KernelSHAP: keep only the k largest |φ| (L1-style truncation; off by default).")
+    @Option(name: .customLong("top-features"), parsing: .unconditional, help: "KernelSHAP: keep only the k largest |φ| (L1-style truncation; off by default).")
     var topFeatures: Int?
 
-    @Option(name: .customLong("kernel-width"), help: "LIME: kernel width (default 0.75·√M).")
+    @Option(name: .customLong("kernel-width"), parsing: .unconditional, help: "LIME: kernel width (default 0.75·√M).")
     var kernelWidth: Double?
 
     @Option(help: "LIME: quartile, decile or none (default quartile).")
@@ -54,7 +54,7 @@ struct MethodOptions: ParsableArguments {
     @Option(name: .customLong("feature-selection"), help: "LIME: auto, forward, highest-weights, lasso-path or none (default none).")
     var featureSelection: String?
 
-    @Option(name: .customLong("num-features"), help: "LIME: features kept by feature selection (default 10).")
+    @Option(name: .customLong("num-features"), parsing: .unconditional, help: "LIME: features kept by feature selection (default 10).")
     var numFeatures: Int?
 
     func validate() throws {

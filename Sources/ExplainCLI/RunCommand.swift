@@ -23,13 +23,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Rows to explain, 0-based, like 0,3,10-19 (default: all rows, up to --max-rows).")
     var rows: String?
 
-    @Option(name: .customLong("max-rows"), help: "Explain at most this many rows when --rows is not given.")
+    @Option(name: .customLong("max-rows"), parsing: .unconditional, help: "Explain at most this many rows when --rows is not given.")
     var maxRows: Int = 100
 
-    @Option(help: "Seed of every random choice; each row's stream derives from (seed, row).")
+    @Option(parsing: .unconditional, help: "Seed of every random choice; each row's stream derives from (seed, row).")
     var seed: UInt64 = 0
 
-    @Option(help: "Worker threads (default: every core). Results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Worker threads (default: every core). Results do not depend on it.")
     var threads: Int?
 
     @Option(help: "The PDF report path (default: reports/<input-stem>-<method>.pdf).")
@@ -41,7 +41,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write the attribution JSON here (- for stdout).")
     var json: String?
 
-    @Option(name: .customLong("max-pages"), help: "Cap on per-row report pages (summary pages come first).")
+    @Option(name: .customLong("max-pages"), parsing: .unconditional, help: "Cap on per-row report pages (summary pages come first).")
     var maxPages: Int = 50
 
     @Flag(help: "No progress output and no summary table.")

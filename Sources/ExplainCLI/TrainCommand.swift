@@ -35,10 +35,10 @@ public struct TrainCommand: ParsableCommand {
     @Option(help: "The model's name (default: <data-stem>-mlp or -cnn).")
     var name: String?
 
-    @Option(help: "The largest number of epochs.")
+    @Option(parsing: .unconditional, help: "The largest number of epochs.")
     var epochs = 200
 
-    @Option(help: "Learning rate.")
+    @Option(parsing: .unconditional, help: "Learning rate.")
     var lr = 0.001
 
     @Option(help: "adam, adamw, sgd (momentum 0.9) or nesterov.")
@@ -47,34 +47,34 @@ public struct TrainCommand: ParsableCommand {
     @Option(help: "Learning-rate schedule: constant, cosine, or step:PERIOD:FACTOR.")
     var schedule = "constant"
 
-    @Option(help: "Rows per minibatch.")
+    @Option(parsing: .unconditional, help: "Rows per minibatch.")
     var batchSize = 32
 
-    @Option(help: "Stratified fraction of the rows held out for the test accuracy.")
+    @Option(parsing: .unconditional, help: "Stratified fraction of the rows held out for the test accuracy.")
     var testFraction = 0.2
 
-    @Option(help: "Stratified fraction of the remaining rows used for validation and early stopping (0: none).")
+    @Option(parsing: .unconditional, help: "Stratified fraction of the remaining rows used for validation and early stopping (0: none).")
     var validationFraction = 0.1
 
-    @Option(help: "Stop after this many epochs without a lower validation loss and keep the best weights (0: never).")
+    @Option(parsing: .unconditional, help: "Stop after this many epochs without a lower validation loss and keep the best weights (0: never).")
     var patience = 30
 
-    @Option(help: "Weight decay: L2 for sgd and adam, decoupled for adamw.")
+    @Option(parsing: .unconditional, help: "Weight decay: L2 for sgd and adam, decoupled for adamw.")
     var weightDecay = 0.0
 
-    @Option(help: "Dropout probability after each hidden dense layer.")
+    @Option(parsing: .unconditional, help: "Dropout probability after each hidden dense layer.")
     var dropout = 0.0
 
-    @Option(help: "Seed of every random choice: splits, weights, minibatches, dropout, background.")
+    @Option(parsing: .unconditional, help: "Seed of every random choice: splits, weights, minibatches, dropout, background.")
     var seed: UInt64 = 0
 
     @Option(help: "Also write held-out test rows, with their label, to this CSV (for `explain --input`).")
     var explainCSV: String?
 
-    @Option(help: "How many held-out rows --explain-csv gets.")
+    @Option(parsing: .unconditional, help: "How many held-out rows --explain-csv gets.")
     var explainRows = 5
 
-    @Option(help: "Without a terminal, print a progress line every this many epochs (default: a tenth of --epochs).")
+    @Option(parsing: .unconditional, help: "Without a terminal, print a progress line every this many epochs (default: a tenth of --epochs).")
     var logEvery: Int?
 
     @Flag(help: "No progress output.")
