@@ -121,4 +121,25 @@ struct KernelSHAPOptionsTests {
         let result = try explainer.explain(x, predictor: model.predictor, rng: &rng)
         #expect(result.isConverged && result.coalitions < 20_000, "\(result.coalitions) coalitions")
     }
+
+    @Test("a budget whose coalition masks would not fit in memory (very wide inputs) is an error before any sampling")
+    func wideInputBudget() throws {
+        // 300,000 features: 4,688 mask words per coalition, so about 114,000 coalitions fit in 4 GiB.
+        let width = 300_000
+        let model = ClosurePredictor(inputWidth: width, outputCount: 1) { batch in
+            Tensor(shape: [batch.batchSize, 1], scalars: (0..<batch.batchSize).map { r in
+                (0..<width).reduce(Float(0)) { $0 + batch.scalars[r * width + $1] } })
+        }
+        let background = Background(rows: Tensor(shape: [1, width], repeating: 1))
+        let x = [Float](repeating: 0, count: width)
+        var rng = SplitMix64(seed: 1)
+        do {
+            _ = try KernelSHAPExplainer(background: background, samples: 1_000_000)
+                .explain(x, predictor: model, rng: &rng)
+            Issue.record("a budget of 1,000,000 coalitions of 300,000 features was accepted")
+        } catch let error as ExplainError {
+            #expect(error.code == .invalidArgument)
+            #expect(error.description.contains("samples"))
+        }
+    }
 }

@@ -198,6 +198,12 @@ struct LIMEExplainerTests {
         #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background, samples: 1) } == .invalidArgument)
         #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background,
                                              samples: LIMEExplainer.maximumSamples + 1) } == .invalidArgument)
+        // 2^21 neighbours of 4 features fit; 2^21 neighbours of 200 features (5 GB) do not.
+        let (wideStats, wideBackground) = LIMEFixtures.training(width: 200)
+        #expect(code { _ = try LIMEExplainer(featureStats: wideStats, background: wideBackground,
+                                             samples: LIMEExplainer.maximumSamples) } == .invalidArgument)
+        #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background,
+                                             samples: LIMEExplainer.maximumSamples) } == nil)
         #expect(code { _ = try LIMEExplainer(featureStats: nil, background: nil) } == .invalidArgument)
         #expect(code { _ = try LIMEExplainer(featureStats: stats, background: nil, discretizer: .decile) } == .invalidArgument)
         #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background, kernelWidth: 0) } == .invalidArgument)

@@ -111,6 +111,16 @@ public struct KernelSHAPExplainer: Sendable {
         ]
     }
 
+    /// The memory the coalition table, weights and values of one explained row may take: 4 GiB.
+    static let coalitionMemoryLimit = 1 << 32
+
+    /// The most coalitions whose masks (M bits), weights, partners and values (per output) fit in
+    /// `coalitionMemoryLimit`: only very wide inputs (hundreds of thousands of features) come near it.
+    static func affordableCoalitions(playerCount m: Int, outputCount: Int) -> Int {
+        let bytes = 8 * ((m + 63) / 64) + 64 + 16 * outputCount
+        return coalitionMemoryLimit / bytes
+    }
+
     /// The default coalition budget for M players, 2M + 2048 (shap's `nsamples="auto"`); a run with a tolerance also
     /// enumerates and starts sampling as for this budget.
     static func defaultBudget(playerCount m: Int) -> Int { 2 * m + 2048 }
@@ -192,6 +202,12 @@ public struct KernelSHAPExplainer: Sendable {
         }
         guard players.count >= 2 else { return result }
         let budget = budget(playerCount: players.count)
+        let affordable = Self.affordableCoalitions(playerCount: players.count, outputCount: outputs)
+        guard budget <= affordable else {
+            throw ExplainError(.invalidArgument, "\(budget) coalitions of \(players.count) varying features would need "
+                + "more than \(Self.coalitionMemoryLimit >> 30) GiB of coalition masks and values; at most \(affordable) "
+                + "fit, so lower samples", at: "row \(row): kernelshap.samples")
+        }
         var plan: CoalitionPlan
         var sampling: KernelSHAPGame.SampledBackground?
         if let m = sampledBackgroundRows, m < evaluator.backgroundCount, !enumeratesAll(playerCount: players.count) {

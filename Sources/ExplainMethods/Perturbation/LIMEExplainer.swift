@@ -21,6 +21,9 @@ public struct LIMEExplainer: Sendable {
     /// The largest neighbourhood accepted: its rows and their binary design stay in memory for the regression
     /// (12 bytes per sample and feature, so 2^21 samples of 64 features take 1.6 GB).
     public static let maximumSamples = 1 << 21
+    /// The memory one row's neighbourhood may take: 4 GiB (only inputs of about 70,000 features or more reach it at
+    /// the default 5000 samples).
+    static let neighbourhoodMemoryLimit = 1 << 32
 
     /// The number of samples N per row, the instance included.
     public let samples: Int
@@ -86,6 +89,12 @@ public struct LIMEExplainer: Sendable {
         }
         if let names = featureNames, names.count != m {
             throw ExplainError(.invalidArgument, "\(names.count) feature names for \(m) features", at: "lime.features")
+        }
+        // Each neighbour keeps its row (Float) and its binary design row (Double): 12 bytes per feature.
+        let affordable = Self.neighbourhoodMemoryLimit / (12 * max(1, m))
+        guard samples <= affordable else {
+            throw ExplainError(.invalidArgument, "\(samples) neighbours of \(m) features would need more than "
+                + "\(Self.neighbourhoodMemoryLimit >> 30) GiB; at most \(affordable) fit", at: "lime.samples")
         }
         self.samples = samples
         self.kernelWidth = width
