@@ -16,7 +16,10 @@ enum InterruptHandler {
                 source.setEventHandler {
                     TemporaryFiles.shared.removeAll()
                     printError("interrupted")
-                    exit(128 + signalNumber)
+                    // _exit, not exit: exit runs atexit handlers and library destructors (OpenBLAS frees its
+                    // buffers) while worker threads may still be inside a model call, which crashed about one
+                    // interrupt in twenty. Nothing is left to flush: stderr is written unbuffered.
+                    _exit(128 + signalNumber)
                 }
                 source.resume()
                 return source
