@@ -37,14 +37,17 @@ public final class AtomicFileWriter {
         var generator = SystemRandomNumberGenerator()
         let tag = String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16)
         let temp = "\(directory).\(base).\(getpid())-\(tag).tmp"
+        // Registered before it exists, so an interrupt between the two still removes it.
+        guard TemporaryFiles.shared.insert(temp) else { throw ExplainError(.io, "interrupted", at: path) }
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw ExplainError(.io, "cannot create file: \(AtomicFileWriter.lastError())", at: path)
+            let message = AtomicFileWriter.lastError()
+            TemporaryFiles.shared.remove(temp)
+            throw ExplainError(.io, "cannot create file: \(message)", at: path)
         }
         self.path = path
         self.temporaryPath = temp
         self.descriptor = fd
-        TemporaryFiles.shared.insert(temp)
     }
 
     deinit { abort() }

@@ -9,13 +9,23 @@ public final class TemporaryFiles: @unchecked Sendable {
 
     private let lock = NSLock()
     private var paths: Set<String> = []
+    private var isClosed = false
 
-    func insert(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
+    /// Registers a temporary file before it is created; false once `removeAll()` has run (the process is exiting),
+    /// so no file is created after the cleanup.
+    func insert(_ path: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard !isClosed else { return false }
+        paths.insert(path)
+        return true
+    }
+
     func remove(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
 
-    /// Unlinks every registered temporary file.
+    /// Unlinks every registered temporary file and refuses new ones.
     public func removeAll() {
         lock.lock(); defer { lock.unlock() }
+        isClosed = true
         for p in paths { unlink(p) }
         paths.removeAll()
     }

@@ -1,4 +1,5 @@
-import ExplainIO
+@testable import ExplainIO
+import Foundation
 import ExplainTensor
 import Testing
 
@@ -42,6 +43,19 @@ struct AtomicFileTests {
         }
         #expect(try dir.contents() == ["d", "taken"])
         #expect(try AtomicFile.read(dir.file("taken")) == Array("x".utf8))
+    }
+
+    @Test("the interrupt cleanup unlinks registered temporary files and refuses any registered after it")
+    func interruptCleanup() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let registry = TemporaryFiles()
+        let first = dir.file("first.tmp"), late = dir.file("late.tmp")
+        #expect(registry.insert(first))
+        #expect(FileManager.default.createFile(atPath: first, contents: Data("x".utf8)))
+        registry.removeAll()
+        #expect(!FileManager.default.fileExists(atPath: first))
+        #expect(!registry.insert(late))
     }
 
     @Test("reading a directory or a missing file is an I/O error")
