@@ -75,12 +75,15 @@ public struct Drawing: Sendable {
             f.size = max(minimumSize, min(f.size, (scaled * 10).rounded(.down) / 10))
         }
         guard measure.measure(string, font: f).width > width else { return (string, f) }
-        var chars = Array(string)
-        while chars.count > 1 {
-            chars.removeLast()
-            let candidate = String(chars) + "…"
-            if measure.measure(candidate, font: f).width <= width { return (candidate, f) }
+        // The longest prefix that fits with the ellipsis, by bisection (widths grow with the prefix), so a very long
+        // label costs O(n log n) glyph measurements rather than O(n²).
+        let chars = Array(string)
+        func candidate(_ k: Int) -> String { String(chars[..<k]) + "…" }
+        var fits = 0, tooLong = chars.count
+        while tooLong - fits > 1 {
+            let mid = (fits + tooLong) / 2
+            if measure.measure(candidate(mid), font: f).width <= width { fits = mid } else { tooLong = mid }
         }
-        return ("…", f)
+        return (fits > 0 ? candidate(fits) : "…", f)
     }
 }
