@@ -70,8 +70,8 @@ struct CoalitionPlan: Sendable {
         let cap = m >= 62 ? Int.max : (1 << m) - 2
         budget = min(requested, cap)
         table = CoalitionTable(playerCount: m, expectedCount: budget)
-        partners.reserveCapacity(min(budget, 1 << 20))
-        pairs.reserveCapacity(min(budget, 1 << 20) / 2)
+        partners.reserveCapacity(min(budget, CoalitionTable.upFrontCapacity))
+        pairs.reserveCapacity(min(budget, CoalitionTable.upFrontCapacity) / 2)
         let classes = Array(1...(m / 2))
         let masses = classes.map { kernelMass(ofClass: $0) }
         var massLeft = masses.reduce(0, +)

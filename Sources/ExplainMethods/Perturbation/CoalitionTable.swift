@@ -17,13 +17,16 @@ struct CoalitionTable: Sendable {
     /// nothing but these two arrays while it walks.
     private var slotHashes: [UInt64]
 
+    /// The most coalitions any KernelSHAP storage reserves before they arrive (2^20); beyond it arrays grow as filled.
+    static let upFrontCapacity = 1 << 20
+
     /// Creates an empty table for `playerCount` players, sized for about `expectedCount` coalitions (at most 2^20
     /// up front: a larger table grows as coalitions arrive, so a huge budget does not allocate before it is spent).
     init(playerCount: Int, expectedCount: Int = 64) {
         precondition(playerCount >= 0)
         self.playerCount = playerCount
         self.wordCount = max(1, (playerCount + 63) / 64)
-        let expectedCount = min(max(0, expectedCount), 1 << 20)
+        let expectedCount = min(max(0, expectedCount), Self.upFrontCapacity)
         var capacity = 16
         while capacity < 2 * expectedCount { capacity *= 2 }
         slots = [Int32](repeating: -1, count: capacity)

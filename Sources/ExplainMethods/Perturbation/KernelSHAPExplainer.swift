@@ -222,7 +222,7 @@ public struct KernelSHAPExplainer: Sendable {
         }
         var game = KernelSHAPGame(evaluator: evaluator, link: link, bases: bases, gaps: gaps, plan: plan)
         game.sampledBackground = sampling
-        game.values.reserveCapacity(min(plan.budget, 1 << 20) * outputs)
+        game.values.reserveCapacity(min(plan.budget, CoalitionTable.upFrontCapacity) * outputs)
         var solution = try game.run(predictor: predictor, tolerance: tolerance, rng: &rng)
         if let k = topFeatures, k < players.count {
             solution = game.restricted(to: k, from: solution)

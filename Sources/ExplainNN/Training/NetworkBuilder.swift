@@ -44,27 +44,28 @@ public enum NetworkBuilder {
             throw ExplainError(.invalidArgument, "channel counts must be positive, got \(channels)", at: "channels")
         }
         try checkHead(hiddenSizes: hiddenSizes, outputCount: outputNames.count, dropout: dropout)
-        var size = NetworkSize()
+        // Each block's input shape and whether it pools, walked once for both the size check and the layers.
+        var blocks: [(c: Int, h: Int, w: Int, out: Int, pools: Bool)] = []
         var (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
-        try size.add(parameters: [2, c, h, w], activations: [c, h, w], at: "image")
         for out in channels {
-            try size.add(parameters: [out, c, 9], activations: [out, h, w], at: "channels")
-            try size.add(parameters: [out], activations: [], at: "channels")
-            if h >= 2 && w >= 2 { (h, w) = (h / 2, w / 2) }
+            let pools = h >= 2 && w >= 2
+            blocks.append((c, h, w, out, pools))
+            if pools { (h, w) = (h / 2, w / 2) }
             c = out
+        }
+        var size = NetworkSize()
+        try size.add(parameters: [2] + inputShape, activations: inputShape, at: "image")
+        for block in blocks {
+            try size.add(parameters: [block.out, block.c, 9], activations: [block.out, block.h, block.w], at: "channels")
+            try size.add(parameters: [block.out], activations: [], at: "channels")
         }
         try size.addHead(inputCount: c * h * w, hiddenSizes: hiddenSizes, outputCount: outputNames.count)
         var layers: [any Layer] = [standardize]
-        (c, h, w) = (inputShape[0], inputShape[1], inputShape[2])
-        for out in channels {
-            layers.append(Conv2D(name: "conv2d\(layers.count)", weight: Tensor(shape: [out, c, 3, 3]),
-                                 bias: Tensor(shape: [out]), stride: 1, padding: 1))
+        for block in blocks {
+            layers.append(Conv2D(name: "conv2d\(layers.count)", weight: Tensor(shape: [block.out, block.c, 3, 3]),
+                                 bias: Tensor(shape: [block.out]), stride: 1, padding: 1))
             layers.append(Activation(name: "relu\(layers.count)", kind: .relu))
-            if h >= 2 && w >= 2 {
-                layers.append(Pool2D(name: "maxpool2d\(layers.count)", reduction: .max, kernel: 2))
-                (h, w) = (h / 2, w / 2)
-            }
-            c = out
+            if block.pools { layers.append(Pool2D(name: "maxpool2d\(layers.count)", reduction: .max, kernel: 2)) }
         }
         layers.append(Flatten(name: "flatten\(layers.count)"))
         appendHead(to: &layers, inputCount: c * h * w, hiddenSizes: hiddenSizes, outputCount: outputNames.count,
