@@ -1,4 +1,5 @@
-import ExplainReport
+import ExplainMethods
+@testable import ExplainReport
 import Testing
 
 @Suite("Labels")
@@ -25,5 +26,18 @@ struct LabelsTests {
         #expect(Labels.duration(3.214) == "3.21 s")
         #expect(Labels.duration(125) == "2 min 05 s")
         #expect(Labels.otherFeatures(18) == "18 other features")
+    }
+}
+
+@Suite("Row diagnostics")
+struct RowDiagnosticsTests {
+    @Test("KernelSHAP's 0/1 diagnostics read yes or no; counts stay numbers")
+    func yesNo() {
+        let e = Explanation(row: 0, target: 0, targetName: "a", prediction: 1, baseValue: 0.5, attributions: [0.2, 0.3],
+                            diagnostics: ["exact": 1, "converged": 0, "solver_fallback": 0, "coalitions": 1])
+        let rows = Dictionary(RowDiagnostics.keyValueRows(method: "kernelshap", e).map { ($0[0], $0[1]) },
+                              uniquingKeysWith: { a, _ in a })
+        #expect(rows["exact"] == "yes" && rows["converged"] == "no" && rows["solver fallback"] == "no")
+        #expect(rows["coalitions"] == "1")
     }
 }

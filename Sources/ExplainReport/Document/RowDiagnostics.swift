@@ -33,11 +33,17 @@ enum RowDiagnostics {
                                                                digits: 3)])
         }
         for key in e.diagnostics.keys.sorted() where key != "completeness_gap" {
-            rows.append([key.replacingOccurrences(of: "_", with: " "), Labels.number(e.diagnostics[key] ?? .nan)])
+            let value = e.diagnostics[key] ?? .nan
+            let text = yesNoKeys.contains(key) && (value == 0 || value == 1) ? (value == 1 ? "yes" : "no")
+                : Labels.number(value)
+            rows.append([key.replacingOccurrences(of: "_", with: " "), text])
         }
         rows.append(["warnings", e.flags.isEmpty ? "none" : e.flags.joined(separator: ", ")])
         return rows
     }
+
+    /// Diagnostics that are 1 or 0 for yes or no (KernelSHAP's `exact`, `converged` and `solver_fallback`).
+    static let yesNoKeys: Set = ["exact", "converged", "solver_fallback"]
 
     static let summaryHeader = ["method", "f(x)", "base", "Σφ", "gap", "fidelity", "max SE", "warnings"]
 
