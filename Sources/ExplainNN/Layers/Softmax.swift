@@ -36,13 +36,15 @@ public struct Softmax: Layer {
         let n = input.batchSize, w = input.sampleCount
         var out = input.scalars
         out.withUnsafeMutableBufferPointer { o in
+            guard let o0 = o.baseAddress else { return }
             for r in 0..<n {
-                let row = UnsafeMutableBufferPointer(rebasing: o[(r * w)..<((r + 1) * w)])
+                let row = o0 + r * w
                 var top = -Float.infinity
-                for v in row { top = max(top, v) }
+                for j in 0..<w { top = max(top, row[j]) }
                 var total: Float = 0
                 for j in 0..<w {
-                    let e = Math.exp(row[j] - top)
+                    // exp(0) = 1 exactly, so the largest entries skip the call (unless infinite: ∞ − ∞ is NaN).
+                    let e = row[j] == top && top.isFinite ? 1 : Math.exp(row[j] - top)
                     row[j] = e
                     total += e
                 }
