@@ -8,6 +8,12 @@ extension Model {
         case convolution(Conv2D, relu: Bool)
         case pool(Pool2D)
         case layer(Int)
+        /// Channels-last steps (`Model+ChannelsLast.swift`): layout changes of `[C, H, W]` samples, and conv2d and
+        /// pooling on `[H, W, C]` samples.
+        case toChannelsLast(shape: [Int])
+        case toChannelsFirst(shape: [Int])
+        case convolutionLast(ChannelsLastConvolution)
+        case poolLast(Pool2D, input: [Int])
     }
 
     /// The most scalars one layer's output may hold per block of rows, so a block's activations stay in cache.
@@ -83,7 +89,7 @@ extension Model {
             i = denseAt + (relu ? 2 : 1)
             flat = layerShapes[i - 1].count == 1
         }
-        return steps
+        return channelsLast(steps)
     }
 
     /// Runs `steps` on one block of rows.
@@ -99,6 +105,14 @@ extension Model {
                 h = pool.inference(h)
             case let .layer(i):
                 h = layers[i](h, mode: .inference).output
+            case let .toChannelsLast(shape):
+                h = Model.transposed(h, rows: shape[0], columns: shape[1] * shape[2], shape: [shape[1], shape[2], shape[0]])
+            case let .toChannelsFirst(shape):
+                h = Model.transposed(h, rows: shape[1] * shape[2], columns: shape[0], shape: shape)
+            case let .convolutionLast(conv):
+                h = conv.apply(h)
+            case let .poolLast(pool, input):
+                h = pool.inferenceChannelsLast(h, input: input)
             }
         }
         return h.reshaped([h.batchSize, h.sampleCount])
