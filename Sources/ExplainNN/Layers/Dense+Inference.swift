@@ -29,7 +29,8 @@ extension Dense {
         var out = [Float](unsafeUninitializedCapacity: n * m) { o, initialized in
             bias.withUnsafeBufferPointer { b in
                 guard let source = b.baseAddress, let base = o.baseAddress else { return }
-                for r in 0..<n { (base + r * m).initialize(from: source, count: m) }
+                // A loop rather than one memmove call per row: rows are short (a 2-output head is 8 bytes).
+                for r in 0..<n { for j in 0..<m { (base + r * m + j).initialize(to: source[j]) } }
             }
             initialized = n * m
         }
