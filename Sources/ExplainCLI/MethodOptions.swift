@@ -67,9 +67,11 @@ struct MethodOptions: ParsableArguments {
         if let backgroundPerCoalition, backgroundPerCoalition < 1 {
             throw ValidationError("--background-per-coalition must be at least 1, got \(backgroundPerCoalition)")
         }
-        if let tolerance, !(tolerance > 0 && tolerance.isFinite) { throw ValidationError("--tolerance must be > 0, got \(tolerance)") }
+        if let tolerance, !(tolerance > 0 && tolerance < 1) { throw ValidationError("--tolerance must be in (0, 1), got \(tolerance)") }
         if let topFeatures, topFeatures < 1 { throw ValidationError("--top-features must be at least 1, got \(topFeatures)") }
-        if let kernelWidth, !(kernelWidth > 0 && kernelWidth.isFinite) { throw ValidationError("--kernel-width must be > 0, got \(kernelWidth)") }
+        if let kernelWidth, !LIMEExplainer.usableKernelWidths.contains(kernelWidth) {
+            throw ValidationError("--kernel-width must be in [1e-150, 1e150], got \(kernelWidth)")
+        }
         if let numFeatures, numFeatures < 1 { throw ValidationError("--num-features must be at least 1, got \(numFeatures)") }
     }
 }

@@ -8,6 +8,10 @@ enum PredictRunner {
         var explanations: [Explanation] = []
         for (i, row) in job.rowIndices.enumerated() {
             let values = outputs.row(i)
+            guard values.allSatisfy(\.isFinite) else {
+                throw ExplainError(.numerical, "the model's output is not finite for this row (a value overflows Float: "
+                    + "check the row's values and the model's weights)", at: "row \(row)")
+            }
             let t = job.target.resolve(outputs: values)
             explanations.append(Explanation(
                 row: row, target: t, targetName: model.outputNames[t], prediction: Double(values[t]),

@@ -13,7 +13,9 @@ struct RowSelection: Equatable, Sendable {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
             guard !part.isEmpty, bounds.count <= 2, let low = Int(bounds[0]), low >= 0,
                   let high = bounds.count == 2 ? Int(bounds[1]) : low, high >= low else {
-                throw ExplainError(.invalidArgument, "expected row numbers like 0,3,10-19, got \"\(part)\"", at: "--rows")
+                let item = part.isEmpty ? "an empty item" : "\"\(part)\""
+                throw ExplainError(.invalidArgument, "expected row numbers like 0,3,10-19, got \(item) in \"\(text)\"",
+                                   at: "--rows")
             }
             parts.append(low...high)
         }

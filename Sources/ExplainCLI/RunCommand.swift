@@ -50,7 +50,9 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: MethodOptions
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let threads, !(1...ParallelRows.maximumThreadCount).contains(threads) {
+            throw ValidationError("--threads must be from 1 to \(ParallelRows.maximumThreadCount), got \(threads)")
+        }
         if maxRows < 1 { throw ValidationError("--max-rows must be at least 1, got \(maxRows)") }
         if maxPages < 0 { throw ValidationError("--max-pages must be 0 or more, got \(maxPages)") }
         if let rows {
@@ -61,8 +63,14 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         InterruptHandler.install()
         try reportingErrors {
-            let job = try ExplainJob(command: self)
-            try job.run()
+            do {
+                let job = try ExplainJob(command: self)
+                try job.run()
+            } catch var error as ExplainError where error.location.hasPrefix("row ") {
+                // Rows are numbered from 0 among the input's data rows; name the file too.
+                error.location = "\(input): \(error.location)"
+                throw error
+            }
         }
     }
 }

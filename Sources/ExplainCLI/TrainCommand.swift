@@ -102,7 +102,7 @@ public struct TrainCommand: ParsableCommand {
         _ = try Self.sizes(hidden, option: "--hidden", allowsEmpty: true)
         _ = try Self.sizes(channels, option: "--channels", allowsEmpty: false)
         if let image {
-            let shape = try Self.sizes(image.replacingOccurrences(of: "x", with: ","), option: "--image", allowsEmpty: false)
+            let shape = try Self.sizes(image, option: "--image", allowsEmpty: false, separator: "x")
             try require(shape.count == 3, "--image must be CxHxW, like 1x8x8, got \"\(image)\"")
         }
     }
@@ -155,7 +155,7 @@ public struct TrainCommand: ParsableCommand {
         do {
             return TrainingRecipe(
                 hiddenSizes: try Self.sizes(hidden, option: "--hidden", allowsEmpty: true),
-                imageShape: try image.map { try Self.sizes($0.replacingOccurrences(of: "x", with: ","), option: "--image", allowsEmpty: false) },
+                imageShape: try image.map { try Self.sizes($0, option: "--image", allowsEmpty: false, separator: "x") },
                 channels: try Self.sizes(channels, option: "--channels", allowsEmpty: false),
                 dropout: Float(dropout), testFraction: testFraction, validationFraction: validationFraction,
                 training: training, seed: seed)
@@ -165,12 +165,15 @@ public struct TrainCommand: ParsableCommand {
     }
 
     /// Parses `16,16` into positive sizes.
-    static func sizes(_ text: String, option: String, allowsEmpty: Bool) throws -> [Int] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    /// Positive integers separated by `separator` (`--hidden 64,32`, `--image 1x8x8`), echoing the text as typed.
+    static func sizes(_ text: String, option: String, allowsEmpty: Bool, separator: Character = ",") throws -> [Int] {
+        let parts = text.split(separator: separator, omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
         if parts == [""] && allowsEmpty { return [] }
         let values = parts.compactMap { Int($0) }
         guard values.count == parts.count, values.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("\(option) must be positive integers separated by commas, got \"\(text)\"")
+            let joiner = separator == "," ? "commas" : "\"\(separator)\""
+            throw ValidationError("\(option) must be positive integers separated by \(joiner), got \"\(text)\"")
         }
         return values
     }

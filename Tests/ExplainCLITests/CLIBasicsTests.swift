@@ -79,6 +79,16 @@ struct CLIBasicsTests {
                 expected: "--steps must be between 1 and 16384", status: 64),
         BadCase(name: "a KernelSHAP budget too large to hold", override: ["--method", "kernelshap", "--samples", "1000000000"],
                 expected: "samples must be between 1 and 33554432", status: 1),
+        BadCase(name: "more threads than any machine (overflowed the gradient runner's block size)",
+                override: ["--method", "gradient", "--threads", "9223372036854775807"],
+                expected: "--threads must be from 1 to 1024", status: 64),
+        BadCase(name: "a LIME kernel width whose square underflows (every weight was NaN)",
+                override: ["--method", "lime", "--kernel-width", "1e-200"],
+                expected: "--kernel-width must be in [1e-150, 1e150]", status: 64),
+        BadCase(name: "a KernelSHAP tolerance of 1 or more", override: ["--method", "kernelshap", "--tolerance", "1e300"],
+                expected: "--tolerance must be in (0, 1)", status: 64),
+        BadCase(name: "an empty --rows item", override: ["--rows", "1,,2"],
+                expected: "got an empty item in \"1,,2\"", status: 64),
         BadCase(name: "a LIME neighbourhood too large to hold", override: ["--method", "lime", "--samples", "1000000000"],
                 expected: "samples must be between 2 and 2097152", status: 1),
     ]
@@ -104,6 +114,25 @@ struct CLIBasicsTests {
         #expect(lines.count == 1, "\(name): \(out.stderr)")
         #expect(out.stderr.contains(expected), "\(name): \(out.stderr)")
         #expect(CLIRunner.files(in: f.directory) == before, "\(name) left files behind")
+    }
+}
+
+@Suite("Non-finite model outputs")
+struct NonFiniteOutputTests {
+    @Test("a row that overflows the model is an error naming the file and row, for every method",
+          arguments: ["predict", "gradient", "integrated-gradients", "smoothgrad", "lime", "kernelshap"])
+    func overflow(method: String) throws {
+        let f = try CLIFixtures.make()
+        let model = CLIRunner.packageRoot.appendingPathComponent("samples/iris/model.json").path
+        let input = try f.write("f38.csv", "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n"
+            + "5.1,3.5,1.4,0.2\n3.4e38,3.4e38,1.4,0.2\n")
+        let before = CLIRunner.files(in: f.directory)
+        let out = try CLIRunner.run(["--model", model, "--input", input, "--method", method, "--quiet",
+                                     "--out", f.directory.appendingPathComponent("r.pdf").path])
+        #expect(out.status == 1, "\(method): \(out.stderr)")
+        #expect(out.stderr.contains("f38.csv: row 1: "), "\(method): \(out.stderr)")
+        #expect(out.stderr.contains("not finite") || out.stderr.contains("non-finite"), "\(method): \(out.stderr)")
+        #expect(CLIRunner.files(in: f.directory) == before, "\(method) left files behind")
     }
 }
 

@@ -136,6 +136,8 @@ struct TrainCommandTests {
         BadCase(name: "zero epochs", csv: "a,label\n1,x\n", arguments: ["--epochs", "0"], expected: "--epochs", status: 64),
         BadCase(name: "unknown optimizer", csv: "a,label\n1,x\n", arguments: ["--optimizer", "rmsprop"], expected: "rmsprop", status: 64),
         BadCase(name: "bad hidden sizes", csv: "a,label\n1,x\n", arguments: ["--hidden", "16,-2"], expected: "--hidden", status: 64),
+        BadCase(name: "a zero in the image shape is echoed as typed", csv: "a,b,label\n1,2,x\n2,3,y\n3,4,x\n4,5,y\n",
+                arguments: ["--image", "0x2x2"], expected: "separated by \"x\", got \"0x2x2\"", status: 64),
         BadCase(name: "image shape whose size overflows", csv: "a,b,label\n1,2,x\n2,3,y\n3,4,x\n4,5,y\n",
                 arguments: ["--image", "100000000000x100000000000x100000"], expected: "has more than 16777216 values", status: 1),
         BadCase(name: "hidden layers too wide to hold", csv: "a,label\n1,x\n2,y\n3,x\n4,y\n", arguments: ["--hidden", "100000,100000"],

@@ -207,6 +207,10 @@ struct LIMEExplainerTests {
         #expect(code { _ = try LIMEExplainer(featureStats: nil, background: nil) } == .invalidArgument)
         #expect(code { _ = try LIMEExplainer(featureStats: stats, background: nil, discretizer: .decile) } == .invalidArgument)
         #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background, kernelWidth: 0) } == .invalidArgument)
+        // A width whose square underflows made every kernel weight NaN (0/0 at distance 0) and trapped in the ridge.
+        #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background, kernelWidth: 1e-200) } == .invalidArgument)
+        #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background, kernelWidth: 1e200) } == .invalidArgument)
+        #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background, kernelWidth: 1e-150) } == nil)
         #expect(code { _ = try LIMEExplainer(featureStats: stats, background: background, numFeatures: 0) } == .invalidArgument)
         let explainer = try LIMEExplainer(featureStats: stats, background: background, samples: 100)
         var rng = SplitMix64(seed: 0)

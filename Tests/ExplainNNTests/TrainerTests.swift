@@ -73,6 +73,20 @@ struct TrainerTests {
         #expect(a.parameters != c.parameters)
     }
 
+    @Test("a batch size beyond the data (up to Int.max) trains on the whole data as one batch")
+    func oversizedBatch() throws {
+        func train(batchSize: Int) throws -> [[Tensor]] {
+            let model = try TrainFixtures.mlp(sizes: [4, 8, 3], hidden: .relu, final: Softmax(name: "softmax"), seed: 4)
+            let trainer = Trainer(configuration: TrainingConfiguration(epochCount: 3, batchSize: batchSize, seed: 4))
+            _ = try trainer.fit(model, training: TrainFixtures.blobs(count: 30, seed: 2), validation: nil)
+            return model.parameters
+        }
+        let whole = try train(batchSize: 30)
+        #expect(try train(batchSize: Int.max) == whole)
+        #expect(try train(batchSize: 31) == whole)
+        #expect(try train(batchSize: 10) != whole)
+    }
+
     @Test("dropout is active in training only: its hook sees zeros in training mode and the identity at inference")
     func dropoutInTraining() throws {
         let layers: [any Layer] = [

@@ -75,6 +75,6 @@ public struct GradientExplainer: Sendable {
             }
             start = range.upperBound
         }
-        return explanations
+        return try GradientSupport.finite(explanations)
     }
 }

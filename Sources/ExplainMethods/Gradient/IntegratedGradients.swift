@@ -103,7 +103,7 @@ public struct IntegratedGradients: Sendable {
                 })
             }
         }
-        return (0..<n).map { r in
+        return try GradientSupport.finite((0..<n).map { r in
             let t = targets[r]
             let fx = Double(rowOutputs.scalars[r * outputCount + t])
             var fBase = 0.0
@@ -114,7 +114,7 @@ public struct IntegratedGradients: Sendable {
                 sum: attributions.reduce(0, +), difference: fx - fBase, evaluations: pathLength)
             return Explanation(row: numbers[r], target: t, targetName: GradientSupport.outputName(predictor, t), prediction: fx,
                                baseValue: fBase, attributions: attributions, diagnostics: diagnostics, flags: flags)
-        }
+        })
     }
 
     /// The completeness diagnostics and flag for attributions summing to `sum` when f(x) − f(x') is `difference`.

@@ -119,7 +119,7 @@ public struct SmoothGrad: Sendable {
             })
         }
         let count = Double(copies)
-        return (0..<n).map { r in
+        return try GradientSupport.finite((0..<n).map { r in
             var attributions = [Double](repeating: 0, count: width)
             var errors = [Double](repeating: 0, count: width)
             for j in 0..<width {
@@ -146,7 +146,7 @@ public struct SmoothGrad: Sendable {
                 diagnostics: ["model_evaluations": count + 1,
                               "noise_sigma_mean": sigma[(r * width)..<((r + 1) * width)].reduce(0, +) / Double(Swift.max(width, 1))],
                 flags: flags)
-        }
+        })
     }
 
     /// σ for every row and feature (`[N · width]`, row-major) and the flags that say where the range came from.

@@ -39,6 +39,9 @@ public enum ParallelRows {
         return try box.results()
     }
 
+    /// The most worker threads a caller may ask for (the CLI's `--threads`); more would only add scheduling.
+    public static let maximumThreadCount = 1024
+
     /// The number of worker threads to use by default: every core.
     public static var defaultThreadCount: Int { ProcessInfo.processInfo.activeProcessorCount }
 }

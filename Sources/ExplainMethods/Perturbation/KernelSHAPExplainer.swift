@@ -172,6 +172,17 @@ public struct KernelSHAPExplainer: Sendable {
     /// - Complexity: (coalitions + 1) × background rows + 1 model evaluations.
     public func explain(_ x: [Float], row: Int = 0, predictor: some BatchPredictor,
                         rng: inout SplitMix64) throws -> KernelSHAPResult {
+        do {
+            return try explainRow(x, row: row, predictor: predictor, rng: &rng)
+        } catch var error as ExplainError where error.location.isEmpty {
+            // The evaluator's errors (non-finite model outputs) do not know the row.
+            error.location = "row \(row)"
+            throw error
+        }
+    }
+
+    private func explainRow(_ x: [Float], row: Int, predictor: some BatchPredictor,
+                            rng: inout SplitMix64) throws -> KernelSHAPResult {
         let width = background.rows.sampleCount
         guard predictor.inputWidth == width, predictor.outputCount >= 1 else {
             throw ExplainError(.invalidArgument, "the model takes \(predictor.inputWidth) inputs and gives "

@@ -83,9 +83,9 @@ public struct LIMEExplainer: Sendable {
         let sampler = try LIMESampler(discretization: discretizer, featureStats: featureStats, background: background)
         let m = sampler.width
         let width = kernelWidth ?? 0.75 * Double(m).squareRoot()
-        guard width > 0, width.isFinite else {
-            throw ExplainError(.invalidArgument, "kernel_width must be positive and finite, got \(width)",
-                               at: "lime.kernel_width")
+        guard Self.usableKernelWidths.contains(width) else {
+            throw ExplainError(.invalidArgument, "kernel_width must be in [1e-150, 1e150] (its square must be a "
+                + "positive finite number), got \(width)", at: "lime.kernel_width")
         }
         if let names = featureNames, names.count != m {
             throw ExplainError(.invalidArgument, "\(names.count) feature names for \(m) features", at: "lime.features")
@@ -107,6 +107,10 @@ public struct LIMEExplainer: Sendable {
     }
 
     /// lime's kernel: sqrt(exp(−d² / w²)).
+    /// Kernel widths whose square is a normal Double, so that exp(−d²/w²) is 1 at d = 0 and never 0/0. Outside it
+    /// every weight would underflow or be NaN.
+    public static let usableKernelWidths: ClosedRange<Double> = 1e-150...1e150
+
     public static func kernel(distance d: Double, width w: Double) -> Double {
         Math.exp(-(d * d) / (w * w)).squareRoot()
     }

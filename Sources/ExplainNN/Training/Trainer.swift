@@ -56,7 +56,10 @@ public struct Trainer {
         let root = SplitMix64(seed: config.seed)
         let shuffleRoot = root.derived(1), dropoutRoot = root.derived(2)
         let n = training.count
-        let batchCount = (n + config.batchSize - 1) / config.batchSize
+        // A batch larger than the data is the whole data (as PyTorch's DataLoader does); this also keeps n + size − 1
+        // from overflowing.
+        let batchSize = max(1, min(config.batchSize, n))
+        let batchCount = (n + batchSize - 1) / batchSize
         let sampleShape = model.inputShape
 
         var epochs: [TrainingHistory.Epoch] = []
@@ -70,7 +73,7 @@ public struct Trainer {
             let epochDropout = dropoutRoot.derived(UInt64(epoch))
             var lossSum = 0.0, correct = 0
             for b in 0..<batchCount {
-                let rows = Array(order[(b * config.batchSize)..<min((b + 1) * config.batchSize, n)])
+                let rows = Array(order[(b * batchSize)..<min((b + 1) * batchSize, n)])
                 let x = training.inputs.gathering(rows: rows)
                 let targets = training.targets.gathering(rows: rows)
                 var dropout = epochDropout.derived(UInt64(b))
@@ -78,7 +81,8 @@ public struct Trainer {
                     x.reshaped([rows.count] + sampleShape), targets: targets, loss: config.loss,
                     mode: .training(seed: dropout.next()), computesInputGradient: false)
                 guard value.isFinite else {
-                    throw ExplainError(.numerical, "the training loss became \(value) in epoch \(epoch + 1); try a lower learning rate")
+                    let advice = config.weightDecay > 0 ? "a lower learning rate or weight decay" : "a lower learning rate"
+                    throw ExplainError(.numerical, "the training loss became \(value) in epoch \(epoch + 1); try \(advice)")
                 }
                 lossSum += value * Double(rows.count)
                 correct += Model.correctCount(predictions, targets: targets, loss: config.loss) ?? 0
