@@ -140,7 +140,8 @@ struct JSONNode {
     /// A rectangular nested array of `rank` levels of finite numbers, as a tensor.
     ///
     /// The size of each level is taken from its first element; every sibling must match it
-    /// (`layers[1].weight[5]: expected 30 values, got 29`). Empty arrays are errors.
+    /// (`layers[1].weight[5]: expected 30 values, got 29`). Empty arrays are errors. The whole nesting is checked
+    /// before any storage is reserved, so the reservation never exceeds the values actually present in the file.
     func tensor(rank: Int) throws(ExplainError) -> Tensor {
         var shape: [Int] = []
         var level = value
@@ -155,25 +156,43 @@ struct JSONNode {
             shape.append(a.count)
             level = first
         }
+        try checkNesting(value, depth: 0, shape: shape, suffix: "")
         var scalars = [Float]()
         scalars.reserveCapacity(shape.reduce(1, *))
         try flatten(value, depth: 0, shape: shape, suffix: "", into: &scalars)
         return Tensor(shape: shape, scalars: scalars)
     }
 
+    /// Checks that every array at `depth` and below has the size `shape` gives it (leaves are counted, not read).
+    ///
+    /// A successful check proves that the product of `shape` is the number of leaf values in the document, so it
+    /// can neither overflow nor exceed what was parsed.
+    private func checkNesting(_ v: JSONValue, depth: Int, shape: [Int], suffix: String) throws(ExplainError) {
+        let leaf = depth == shape.count - 1
+        guard let a = v.arrayValue else {
+            throw JSONNode(v, path: path + suffix, file: file, code: code).typeError("an array of \(count(shape[depth], leaf: leaf))")
+        }
+        guard a.count == shape[depth] else {
+            throw error("expected \(count(shape[depth], leaf: leaf)), got \(a.count)", at: suffix)
+        }
+        if !leaf {
+            for (i, e) in a.enumerated() {
+                try checkNesting(e, depth: depth + 1, shape: shape, suffix: suffix + "[\(i)]")
+            }
+        }
+    }
+
+    /// `30 values`, `1 array`: the size of one level of a nested array.
+    private func count(_ n: Int, leaf: Bool) -> String {
+        "\(n) " + (leaf ? (n == 1 ? "value" : "values") : (n == 1 ? "array" : "arrays"))
+    }
+
+    /// Appends the leaves of an array already checked by `checkNesting`, checking each is a finite number.
     private func flatten(_ v: JSONValue, depth: Int, shape: [Int], suffix: String, into out: inout [Float])
         throws(ExplainError)
     {
-        let leaf = depth == shape.count - 1
-        guard let a = v.arrayValue else {
-            throw JSONNode(v, path: path + suffix, file: file, code: code)
-                .typeError(leaf ? "an array of numbers" : "an array of arrays")
-        }
-        guard a.count == shape[depth] else {
-            let noun = leaf ? (shape[depth] == 1 ? "value" : "values") : (shape[depth] == 1 ? "array" : "arrays")
-            throw error("expected \(shape[depth]) \(noun), got \(a.count)", at: suffix)
-        }
-        if leaf {
+        guard let a = v.arrayValue else { return }
+        if depth == shape.count - 1 {
             out.append(contentsOf: try JSONNode(v, path: path + suffix, file: file, code: code).floats())
         } else {
             for (i, e) in a.enumerated() {

@@ -1,0 +1,44 @@
+import ExplainIO
+import ExplainTensor
+import Testing
+
+/// Crafted model files that once crashed, hung or flooded the terminal: each must be one short located error.
+@Suite("Model file: crafted inputs")
+struct ModelFileHostileInputTests {
+    static let tabular = ModelFixtures.tabularDocument()
+    static let image = ModelFixtures.imageDocument()
+
+    /// A nested array whose first element at every level has `count` entries and whose siblings are all `0`: tiny
+    /// in the file, but the first elements alone promise `count^levels` values.
+    static func bomb(count: Int, levels: Int) -> JSONValue {
+        var level = JSONValue([Float](repeating: 0, count: count))
+        for _ in 1..<levels { level = .array([level] + Array(repeating: 0, count: count - 1)) }
+        return level
+    }
+
+    static let cases: [MalformedModel] = [
+        MalformedModel("dense weight promising 200000² values", ["layers", 1, "weight"], bomb(count: 200_000, levels: 2),
+                       at: "m.json: layers[1].weight[1]", "expected an array of 200000 values, got 0"),
+        MalformedModel("conv2d weight whose promised size overflows Int", ["layers", 0, "weight"],
+                       bomb(count: 100_000, levels: 4), base: image,
+                       at: "m.json: layers[0].weight[0][0][1]", "expected an array of 100000 values, got 0"),
+        MalformedModel("a number among the rows of a weight", ["layers", 1, "weight", 3], 7,
+                       at: "m.json: layers[1].weight[3]", "expected an array of 4 values, got 7"),
+    ]
+
+    @Test("each crafted model is one error at its JSON path, before any large allocation", arguments: cases)
+    func crafted(_ c: MalformedModel) {
+        do {
+            _ = try ModelFile.parse(bytes: c.bytes, file: "m.json")
+            Issue.record("\(c.name): loaded without an error")
+        } catch {
+            #expect(error.code == .invalidModel)
+            #expect(error.location == c.location)
+            if c.isPrefix {
+                #expect(error.message.hasPrefix(c.message), "\(error.message)")
+            } else {
+                #expect(error.message == c.message)
+            }
+        }
+    }
+}
