@@ -40,11 +40,17 @@ enum ReportBuilder {
         return out
     }
 
-    /// The training history saved by `explain train` as `<model-stem>.history.json`, if present and readable.
+    /// The largest training history read: 1 GiB (`explain train` writes a few numbers per epoch).
+    static let maximumHistoryBytes = 1 << 30
+
+    /// The training history saved by `explain train` as `<model-stem>.history.json`, if present, readable and
+    /// within `maximumHistoryBytes`.
     static func history(nextTo modelPath: String) -> TrainingHistory? {
         let url = URL(fileURLWithPath: modelPath)
         let path = url.deletingPathExtension().path + ".history.json"
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(TrainingHistory.self, from: data)
+        guard FileManager.default.fileExists(atPath: path),
+              let bytes = try? AtomicFile.read(path, maximumBytes: maximumHistoryBytes, kind: "training histories")
+        else { return nil }
+        return try? JSONDecoder().decode(TrainingHistory.self, from: Data(bytes))
     }
 }

@@ -22,13 +22,17 @@ public struct CSVTable: Sendable {
     /// The 1-based line number on which each data row starts.
     let rowLines: [Int]
 
+    /// The largest CSV file read: 4 GiB.
+    public static let maximumFileBytes = 1 << 32
+
     /// The number of data rows.
     public var rowCount: Int { rowStarts.count }
 
     /// Reads and indexes the CSV file at `path`.
-    /// - Throws: `ExplainError(.io)` when the file cannot be read; `.invalidInput` as for `init(bytes:name:)`.
+    /// - Throws: `ExplainError(.io)` when the file cannot be read or is larger than `maximumFileBytes`;
+    ///   `.invalidInput` as for `init(bytes:name:)`.
     public init(contentsOf path: String) throws(ExplainError) {
-        try self.init(bytes: try AtomicFile.read(path), name: path)
+        try self.init(bytes: try AtomicFile.read(path, maximumBytes: Self.maximumFileBytes, kind: "CSV files"), name: path)
     }
 
     /// Indexes CSV text given as UTF-8 bytes.

@@ -14,6 +14,9 @@ public struct ModelFile: Sendable {
     public static let formatName = "explainkit.model"
     /// The format version this build reads and writes.
     public static let version = 1
+    /// The largest model file read, 2 GiB: a network at `NetworkBuilder.maximumParameters` (2^26) is about 1 GiB of
+    /// JSON with single-precision numbers.
+    public static let maximumFileBytes = 1 << 31
 
     /// The network.
     public var model: Model
@@ -36,10 +39,11 @@ public struct ModelFile: Sendable {
     }
 
     /// Reads and validates the model file at `path`.
-    /// - Throws: `ExplainError(.io)` when it cannot be read; `ExplainError(.invalidModel)` located at `path: json.path`
-    ///   (or `path:line:column` for a JSON syntax error) for the first problem found.
+    /// - Throws: `ExplainError(.io)` when it cannot be read or is larger than `maximumFileBytes`;
+    ///   `ExplainError(.invalidModel)` located at `path: json.path` (or `path:line:column` for a JSON syntax error) for
+    ///   the first problem found.
     public static func load(path: String) throws(ExplainError) -> ModelFile {
-        try parse(bytes: try AtomicFile.read(path), file: path)
+        try parse(bytes: try AtomicFile.read(path, maximumBytes: maximumFileBytes, kind: "model files"), file: path)
     }
 
     /// Parses and validates a model file's bytes; `file` names it in error locations.
