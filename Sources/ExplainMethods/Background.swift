@@ -13,7 +13,20 @@ public struct Background: Sendable, Equatable {
         self.rows = rows.reshaped([rows.batchSize, rows.sampleCount])
         let w = weights ?? [Double](repeating: 1, count: rows.batchSize)
         precondition(w.count == rows.batchSize, "Background: \(w.count) weights for \(rows.batchSize) rows")
-        let total = w.reduce(0, +)
-        self.weights = total > 0 ? w.map { $0 / total } : w
+        self.weights = Self.normalized(w)
+    }
+
+    /// Weights divided by their sum; unchanged when they have no positive finite sum to divide by.
+    ///
+    /// Finite weights whose sum overflows (all near `Double.greatestFiniteMagnitude`, say) are first divided by the
+    /// largest, so they normalise like their ratios do: weights all 1e308 give the same weights as all 1.
+    public static func normalized(_ weights: [Double]) -> [Double] {
+        let total = weights.reduce(0, +)
+        if total.isFinite { return total > 0 ? weights.map { $0 / total } : weights }
+        guard let largest = weights.max(), largest.isFinite, largest > 0,
+              weights.allSatisfy({ $0.isFinite }) else { return weights }
+        let scaled = weights.map { $0 / largest }
+        let scaledTotal = scaled.reduce(0, +)
+        return scaled.map { $0 / scaledTotal }
     }
 }

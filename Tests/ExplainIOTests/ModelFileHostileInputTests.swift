@@ -42,3 +42,14 @@ struct ModelFileHostileInputTests {
         }
     }
 }
+
+extension ModelFileHostileInputTests {
+    @Test("background weights whose sum overflows load as the same background as equal weights")
+    func overflowingBackgroundWeights() throws {
+        let huge = ModelFixtures.bytes(Self.tabular.setting(["background", "weights"], to: [1e308, 1e308, 1e308]))
+        let ones = ModelFixtures.bytes(Self.tabular.setting(["background", "weights"], to: [1, 1, 1]))
+        let a = try ModelFile.parse(bytes: huge, file: "m.json"), b = try ModelFile.parse(bytes: ones, file: "m.json")
+        #expect(a.background == b.background)
+        #expect(a.background?.weights == [Double](repeating: 1.0 / 3, count: 3))
+    }
+}

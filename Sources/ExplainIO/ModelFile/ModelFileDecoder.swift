@@ -102,7 +102,7 @@ struct ModelFileDecoder {
         if let i = weights.firstIndex(where: { $0 < 0 }) {
             throw weightsNode.error("expected a non-negative weight, got \(weights[i])", at: "[\(i)]")
         }
-        guard weights.reduce(0, +) > 0 else { throw weightsNode.error("expected weights with a positive sum") }
+        guard weights.contains(where: { $0 > 0 }) else { throw weightsNode.error("expected weights with a positive sum") }
         var background = Background(rows: rows, weights: weights)
         // Weights that already sum to 1 up to rounding (as saved from a `Background`) are kept bit for bit, so a
         // loaded background equals the one that was saved; renormalising could change their last bits.

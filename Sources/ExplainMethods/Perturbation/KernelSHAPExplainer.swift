@@ -262,8 +262,7 @@ public struct KernelSHAPExplainer: Sendable {
             rows.append(contentsOf: background.rows.scalars[(b * width)..<((b + 1) * width)])
             weights.append(w)
         }
-        let total = weights.reduce(0, +)
-        weights = weights.map { $0 / total }
+        weights = Background.normalized(weights)
         let columns = (0..<width).filter { j in
             stride(from: j, to: rows.count, by: width).contains { rows[$0] != x[j] }
         }
