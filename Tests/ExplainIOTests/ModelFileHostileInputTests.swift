@@ -16,7 +16,17 @@ struct ModelFileHostileInputTests {
         return level
     }
 
+    /// A conv2d layer with 8 zero 3×3 kernels over one channel.
+    static func conv(padding: Int) -> JSONValue {
+        let kernel: JSONValue = [[[0, 0, 0], [0, 0, 0], [0, 0, 0]]]
+        return ["type": "conv2d", "weight": .array(Array(repeating: kernel, count: 8)),
+                "bias": JSONValue([Float](repeating: 0, count: 8)), "padding": JSONValue(padding)]
+    }
+
     static let cases: [MalformedModel] = [
+        MalformedModel("conv2d whose output is above the size limit", ["layers", 0], conv(padding: 1024), base: image,
+                       at: "m.json: layers[0]",
+                       "the layer's output [8, 2050, 2050] has more than 16777216 values per sample"),
         MalformedModel("dense weight promising 200000² values", ["layers", 1, "weight"], bomb(count: 200_000, levels: 2),
                        at: "m.json: layers[1].weight[1]", "expected an array of 200000 values, got 0"),
         MalformedModel("conv2d weight whose promised size overflows Int", ["layers", 0, "weight"],

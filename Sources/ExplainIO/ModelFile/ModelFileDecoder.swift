@@ -56,6 +56,10 @@ struct ModelFileDecoder {
             } catch {
                 throw ExplainError(.invalidModel, error.message, at: "\(file): layers[\(i)]")
             }
+            // Checked here rather than on the next layer's input, so the error names the layer that made it.
+            guard Model.elementCount(shape) != nil else {
+                throw node.error("the layer's output \(shape) has more than \(Model.maximumWidth) values per sample")
+            }
             layers.append(decoded.layer)
             keys.append(decoded.keys)
         }
