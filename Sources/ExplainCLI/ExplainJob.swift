@@ -20,7 +20,7 @@ struct ExplainJob {
         let all = try table.numericColumns(features)
         let ignored = table.ignoredColumns(using: features)
         if !ignored.isEmpty, !command.quiet {
-            printError("note: \(command.input): ignoring column\(ignored.count == 1 ? "" : "s") \(ignored.joined(separator: ", "))")
+            printError("note: \(command.input): ignoring column\(ignored.count == 1 ? "" : "s") \(Echo.list(ignored))")
         }
         if let text = command.rows {
             rowIndices = try RowSelection(parsing: text).resolve(rowCount: all.batchSize, file: command.input)
@@ -49,7 +49,7 @@ struct ExplainJob {
             }
             return .index(i)
         }
-        throw ExplainError(.invalidArgument, "unknown target \"\(text)\"; outputs are \(outputs.joined(separator: ", "))", at: "--target")
+        throw ExplainError(.invalidArgument, "unknown target \(Echo.quoted(text)); outputs are \(Echo.list(outputs))", at: "--target")
     }
 
     func run() throws(ExplainError) {

@@ -53,7 +53,7 @@ public final class Model: @unchecked Sendable {
         var shape = inputShape
         for (i, layer) in layers.enumerated() {
             guard seen.insert(layer.name).inserted else {
-                throw ExplainError(.invalidModel, "duplicate layer name \"\(layer.name)\"", at: "layers[\(i)].name")
+                throw ExplainError(.invalidModel, "duplicate layer name \(Echo.quoted(layer.name))", at: "layers[\(i)].name")
             }
             do { shape = try layer.outputShape(for: shape) } catch { throw error.located(in: "layers[\(i)]") }
             guard Self.elementCount(shape) != nil else {
@@ -117,7 +117,7 @@ public final class Model: @unchecked Sendable {
     /// - Throws: `ExplainError(.unknownLayer)` listing the known names.
     public func layerIndex(named layerName: String) throws(ExplainError) -> Int {
         guard let i = layers.firstIndex(where: { $0.name == layerName }) else {
-            throw ExplainError(.unknownLayer, "unknown layer \"\(layerName)\"; layers are \(layerNames.joined(separator: ", "))")
+            throw ExplainError(.unknownLayer, "unknown layer \(Echo.quoted(layerName)); layers are \(Echo.list(layerNames))")
         }
         return i
     }

@@ -49,6 +49,18 @@ struct CSVTableTests {
         #expect(two.message.hasPrefix("missing columns \"a\", \"b\""))
     }
 
+    @Test("a long cell, a long column name and a long list of missing columns are cut in the message")
+    func longEchoes() throws {
+        let cell = String(repeating: "x", count: 10_000)
+        let bad = try #require(failure("a,b\n1,\(cell)\n"))
+        #expect(bad.message == "expected a finite number, got \"\(cell.prefix(60))…\" (10000 characters)")
+        let name = String(repeating: "n", count: 5_000)
+        let badNamed = try #require(failure("a,\(name)\n1,?\n", features: ["a", name]))
+        #expect(badNamed.location == "x.csv:2 (\(name.prefix(60))… (5000 characters))")
+        let missing = try #require(failure("z\n1\n", features: (0..<1000).map { "f\($0)" }))
+        #expect(missing.message == #"missing columns "f0", "f1", "f2", "f3", "f4" and 995 more (the header has 1 columns)"#)
+    }
+
     @Test("bad cells are errors naming line and column", arguments: [
         ("a,b\n1,2\n3,abc\n", "x.csv:3 (b)", "\"abc\""),
         ("a,b\n1,2\n3,NaN\n", "x.csv:3 (b)", "\"NaN\""),

@@ -11,12 +11,12 @@ extension CSVTable {
         for (j, h) in header.enumerated() where positions.updateValue(j, forKey: h) != nil { duplicated.insert(h) }
         let missing = names.filter { positions[$0] == nil }
         if !missing.isEmpty {
-            let list = missing.map { "\"\($0)\"" }.joined(separator: ", ")
+            let list = Echo.list(missing, quoted: true)
             let noun = missing.count == 1 ? "column" : "columns"
             throw ExplainError(.invalidInput, "missing \(noun) \(list) (the header has \(header.count) columns)", at: "\(name):1")
         }
         if let twice = names.first(where: duplicated.contains) {
-            throw ExplainError(.invalidInput, "column appears more than once", at: "\(name):1 (\(twice))")
+            throw ExplainError(.invalidInput, "column appears more than once", at: "\(name):1 (\(Echo.text(twice)))")
         }
         return names.compactMap { positions[$0] }
     }
@@ -116,12 +116,12 @@ extension CSVTable {
     }
 
     func cellError(_ scanner: CSVScanner, _ cell: CSVScanner.Cell, row: Int, column: Int) -> ExplainError {
-        var text = scanner.text(of: cell)
-        if text.count > 40 { text = String(text.prefix(40)) + "…" }
-        let shown = text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
-            .replacingAll("\n", with: "\\n").replacingAll("\r", with: "\\r")
-        return ExplainError(.invalidInput, "expected a finite number, got \"\(shown)\"",
-                            at: "\(name):\(rowLines[row]) (\(header[column]))")
+        let shown = Echo.quoted(scanner.text(of: cell)) {
+            $0.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+                .replacingAll("\n", with: "\\n").replacingAll("\r", with: "\\r")
+        }
+        return ExplainError(.invalidInput, "expected a finite number, got \(shown)",
+                            at: "\(name):\(rowLines[row]) (\(Echo.text(header[column])))")
     }
 }
 

@@ -3,8 +3,9 @@ import ExplainTensor
 /// A JSON value together with its path in the document, for validation errors that say where they are.
 ///
 /// Every accessor checks the JSON type (and range) and throws `ExplainError` located at `file: path`, for example
-/// `m.json: layers[3].weight[2][5]: expected a finite number, got 1e999`. Numeric arrays are read in one loop over the
-/// elements; paths are only built when something is wrong.
+/// `m.json: layers[3].weight[2][5]: expected a finite number, got 1e999`; values from the file are echoed through
+/// `Echo`, so a huge one cannot make a huge message. Numeric arrays are read in one loop over the elements; paths are
+/// only built when something is wrong.
 struct JSONNode {
     let value: JSONValue
     /// The JSON path (`layers[3].weight`); empty for the document itself.
@@ -45,8 +46,8 @@ struct JSONNode {
     func typeError(_ expected: String) -> ExplainError {
         let got: String
         switch value {
-        case let .number(t): got = t
-        case let .string(s): got = "string \"\(s.count > 30 ? s.prefix(30) + "…" : Substring(s))\""
+        case let .number(t): got = Echo.text(t)
+        case let .string(s): got = "string \(Echo.quoted(s))"
         default: got = value.typeName
         }
         return error("expected \(expected), got \(got)")
@@ -58,7 +59,7 @@ struct JSONNode {
         if o.count > 1 {
             var seen = Set<String>()
             for pair in o where !seen.insert(pair.key).inserted {
-                throw ExplainError(code, "duplicate key \"\(pair.key)\"", at: "\(file): \(child(pair.key))")
+                throw ExplainError(code, "duplicate key \(Echo.quoted(pair.key))", at: "\(file): \(child(Echo.text(pair.key)))")
             }
         }
         return o

@@ -79,7 +79,7 @@ enum LayerCoding {
             guard p >= 0 && p < 1 else { throw pNode.error("expected a probability in [0, 1), got \(p)") }
             layer = Dropout(name: name, p: p)
         default:
-            throw node.error("unknown layer type \"\(type)\"; known types are \(knownTypes.joined(separator: ", "))",
+            throw node.error("unknown layer type \(Echo.quoted(type)); known types are \(knownTypes.joined(separator: ", "))",
                              at: ".type")
         }
         return (layer, keys)

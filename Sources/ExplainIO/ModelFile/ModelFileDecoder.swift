@@ -14,7 +14,7 @@ struct ModelFileDecoder {
         let formatNode = try root.field("format")
         let format = try formatNode.string()
         guard format == ModelFile.formatName else {
-            throw formatNode.error("expected \"\(ModelFile.formatName)\", got \"\(format)\"")
+            throw formatNode.error("expected \"\(ModelFile.formatName)\", got \(Echo.quoted(format))")
         }
         let versionNode = try root.field("version")
         let version = try versionNode.int()
@@ -87,7 +87,7 @@ struct ModelFileDecoder {
         let names = try node.strings()
         var seen = Set<String>()
         for (i, n) in names.enumerated() where !seen.insert(n).inserted {
-            throw node.error("duplicate \(what) \"\(n)\"", at: "[\(i)]")
+            throw node.error("duplicate \(what) \(Echo.quoted(n))", at: "[\(i)]")
         }
         return names
     }

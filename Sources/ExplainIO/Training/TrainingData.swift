@@ -28,23 +28,22 @@ public struct TrainingData: Sendable {
     /// - Throws: `ExplainError(.invalidInput)` as described on the type.
     public init(table: CSVTable, labelColumn: String) throws(ExplainError) {
         guard table.header.contains(labelColumn) else {
-            let shown = table.header.prefix(8).joined(separator: ", ") + (table.header.count > 8 ? ", …" : "")
-            throw ExplainError(.invalidInput, "no label column \"\(labelColumn)\" (the header has \(shown)); choose one with --label", at: "\(table.name):1")
+            throw ExplainError(.invalidInput, "no label column \(Echo.quoted(labelColumn)) (the header has \(Echo.list(table.header))); choose one with --label", at: "\(table.name):1")
         }
         let featureNames = table.header.filter { $0 != labelColumn }
         guard !featureNames.isEmpty else {
-            throw ExplainError(.invalidInput, "no feature columns besides the label \"\(labelColumn)\"", at: "\(table.name):1")
+            throw ExplainError(.invalidInput, "no feature columns besides the label \(Echo.quoted(labelColumn))", at: "\(table.name):1")
         }
         let labels = try table.stringColumn(labelColumn)
         if let empty = labels.firstIndex(where: { $0.allSatisfy { $0 == " " || $0 == "\t" } }) {
-            throw ExplainError(.invalidInput, "empty label", at: "\(table.name):\(table.lineNumber(ofRow: empty)) (\(labelColumn))")
+            throw ExplainError(.invalidInput, "empty label", at: "\(table.name):\(table.lineNumber(ofRow: empty)) (\(Echo.text(labelColumn)))")
         }
         let features = try table.numericColumns(featureNames)
         let classNames = TrainingData.classOrder(labels)
         let index = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
         let classes = labels.map { index[$0] ?? 0 }
         guard classNames.count >= 2 else {
-            throw ExplainError(.invalidInput, "the label column \"\(labelColumn)\" has a single class (\"\(classNames.first ?? "")\"); a classifier needs at least 2", at: table.name)
+            throw ExplainError(.invalidInput, "the label column \(Echo.quoted(labelColumn)) has a single class (\(Echo.quoted(classNames.first ?? ""))); a classifier needs at least 2", at: table.name)
         }
         guard labels.count >= 2 * classNames.count else {
             throw ExplainError(.invalidInput, "\(labels.count) rows for \(classNames.count) classes; every class needs at least 2 rows (one to train on, one to test on)", at: table.name)
@@ -52,7 +51,7 @@ public struct TrainingData: Sendable {
         var counts = [Int](repeating: 0, count: classNames.count)
         for c in classes { counts[c] += 1 }
         if let rare = counts.firstIndex(where: { $0 < 2 }) {
-            throw ExplainError(.invalidInput, "class \"\(classNames[rare])\" has \(counts[rare]) row; every class needs at least 2 (one to train on, one to test on)", at: table.name)
+            throw ExplainError(.invalidInput, "class \(Echo.quoted(classNames[rare])) has \(counts[rare]) row; every class needs at least 2 (one to train on, one to test on)", at: table.name)
         }
         self.featureNames = featureNames
         self.features = features

@@ -10,7 +10,7 @@ extension Target {
         if let i = outputNames.firstIndex(of: name) { return .index(i) }
         if let i = Int(name), outputNames.indices.contains(i) { return .index(i) }
         throw ExplainError(.invalidArgument,
-                           "unknown target \"\(name)\"; outputs are \(outputNames.joined(separator: ", ")) (or an index 0..<\(outputNames.count))",
+                           "unknown target \(Echo.quoted(name)); outputs are \(Echo.list(outputNames)) (or an index 0..<\(outputNames.count))",
                            at: "target")
     }
 }
