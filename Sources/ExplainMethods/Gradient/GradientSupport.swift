@@ -16,13 +16,14 @@ enum GradientSupport {
     /// Returns `explanations` when every number in them is finite; otherwise throws for the first row that is not,
     /// which happens when a row or the noise around it drives the model past Float's range.
     /// - Throws: `ExplainError(.numerical)` located at that row.
-    static func finite(_ explanations: [Explanation]) throws(ExplainError) -> [Explanation] {
+    static func finite(_ explanations: [Explanation], suspects: String = "the row's values and the model's weights")
+        throws(ExplainError) -> [Explanation] {
         for e in explanations {
             let outputs = e.outputs ?? []
             guard e.prediction.isFinite, e.baseValue?.isFinite ?? true, e.attributions.allSatisfy(\.isFinite),
                   e.stdErrors?.allSatisfy(\.isFinite) ?? true, outputs.allSatisfy(\.isFinite) else {
                 throw ExplainError(.numerical, "the model's output or gradient is not finite for this row (a value "
-                    + "overflows Float: check the row's values and the model's weights)", at: "row \(e.row)")
+                    + "overflows Float: check \(suspects))", at: "row \(e.row)")
             }
         }
         return explanations

@@ -146,7 +146,7 @@ public struct SmoothGrad: Sendable {
                 diagnostics: ["model_evaluations": count + 1,
                               "noise_sigma_mean": sigma[(r * width)..<((r + 1) * width)].reduce(0, +) / Double(Swift.max(width, 1))],
                 flags: flags)
-        })
+        }, suspects: "the noise level, the row's values and the model's weights")
     }
 
     /// σ for every row and feature (`[N · width]`, row-major) and the flags that say where the range came from.
