@@ -20,9 +20,12 @@ public struct ExplainCommand: ParsableCommand {
     public static func runMain(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) {
         MemoryTuning.apply()
         if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
-            print(helpMessage())
-            print("\nFLAGS OF `explain --model <model> --input <input>` (the default `run` subcommand):")
-            print(helpMessage(for: RunCommand.self).components(separatedBy: "OPTIONS:").dropFirst().joined(separator: "OPTIONS:"))
+            let runFlags = helpMessage(for: RunCommand.self).components(separatedBy: "OPTIONS:").dropFirst().joined(separator: "OPTIONS:")
+            let text = helpMessage() + "\n\nFLAGS OF `explain --model <model> --input <input>` (the default `run` subcommand):\n" + runFlags + "\n"
+            do { try StandardStream.writeOutput(text) } catch {
+                printError("Error: \(error.description)")
+                Self.exit(withError: ExitCode.failure)
+            }
             return
         }
         main(arguments)

@@ -62,7 +62,7 @@ struct ExplainJob {
         let wallTime = Date().timeIntervalSince(started)
         try writeOutputs(results, layerAttributions: layers, wallTime: wallTime)
         if !command.quiet, command.json != "-" {
-            print(SummaryTable.render(results, rowIndices: rowIndices, features: model.featureNames), terminator: "")
+            try StandardStream.writeOutput(SummaryTable.render(results, rowIndices: rowIndices, features: model.featureNames))
         }
     }
 
@@ -117,7 +117,7 @@ struct ExplainJob {
             }
             if let json = command.json, let jsonBytes {
                 if json == "-" {
-                    FileHandle.standardOutput.write(Data(jsonBytes))
+                    try StandardStream.writeOutput(jsonBytes, name: "-")
                 } else {
                     try AtomicFile.write(jsonBytes, to: json)
                 }

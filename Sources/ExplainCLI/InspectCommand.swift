@@ -13,7 +13,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let file = try ModelFile.load(path: model)
-            print(InspectCommand.summary(file), terminator: "")
+            try StandardStream.writeOutput(InspectCommand.summary(file))
         }
     }
 

@@ -34,20 +34,15 @@ final class Progress: @unchecked Sendable {
             let filled = width * done / total
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             let line = String(format: "\r%@ %@ %d/%d  %.1f rows/s  ETA %.0fs ", label, bar, done, total, rate, eta)
-            FileHandle.standardError.write(Data(line.utf8))
-            if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            StandardStream.writeError(line)
+            if done == total { StandardStream.writeError("\n") }
         } else {
             // Short jobs stay silent: a line per 10% only once the work has run for a second.
             let decile = 10 * done / total
             guard decile > lastDecile, elapsed >= 1 else { return }
             lastDecile = decile
             let line = String(format: "%@: %d/%d rows (%d%%), %.1f rows/s, ETA %.0fs\n", label, done, total, decile * 10, rate, eta)
-            FileHandle.standardError.write(Data(line.utf8))
+            StandardStream.writeError(line)
         }
     }
-}
-
-/// Writes one line to stderr.
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -136,11 +136,11 @@ public struct TrainCommand: ParsableCommand {
                 written.append(explainCSV)
             }
             let history = outcome.history
-            print(String(format: "test accuracy: %.4f (%d held-out rows)", outcome.testAccuracy, outcome.testRows.count))
+            var summary = String(format: "test accuracy: %.4f (%d held-out rows)\n", outcome.testAccuracy, outcome.testRows.count)
             if let best = history.epochs.first(where: { $0.epoch == history.bestEpoch }), let loss = best.validationLoss {
-                print(String(format: "best epoch: %d of %d (validation loss %.4f)", history.bestEpoch, history.epochs.count, loss))
+                summary += String(format: "best epoch: %d of %d (validation loss %.4f)\n", history.bestEpoch, history.epochs.count, loss)
             }
-            print("wrote " + written.joined(separator: ", "))
+            try StandardStream.writeOutput(summary + "wrote " + written.joined(separator: ", ") + "\n")
         }
     }
 
@@ -250,7 +250,7 @@ private final class EpochProgress: @unchecked Sendable {
     func finish() {
         guard drewBar, let epoch = lastEpoch else { return }
         draw(done: Double(epoch), epoch: epoch, force: true)
-        FileHandle.standardError.write(Data("\n".utf8))
+        StandardStream.writeError("\n")
     }
 
     private var lastMetrics = ""
@@ -265,7 +265,7 @@ private final class EpochProgress: @unchecked Sendable {
         let width = 24, filled = min(width, Int(Double(width) * done / Double(max(total, 1))))
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let line = String(format: "\rtrain %@ epoch %d/%d  %@  ETA %.0fs ", bar, epoch, total, lastMetrics, eta)
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardStream.writeError(line)
         drewBar = true
     }
 }
