@@ -123,7 +123,10 @@ struct ExplainJob {
                 }
             }
         } catch {
-            for path in written { unlink(path) }
+            // Only files this run renamed into place: a device or FIFO written in place is never removed.
+            for path in written where (try? OutputTarget.resolve(path))?.kind == .regular {
+                if let target = try? OutputTarget.resolve(path) { unlink(target.resolvedPath) }
+            }
             throw error
         }
     }

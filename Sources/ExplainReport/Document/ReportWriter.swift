@@ -38,9 +38,12 @@ public enum ReportWriter {
 
     /// Renders finished pages into a PDF at `path`.
     static func writePDF(pages: [Page], to path: String) throws -> Int {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw ExplainError(.io, "cannot create directory \(directory): \(error.localizedDescription)", at: path)
+        let target = try OutputTarget.resolve(path)
+        if target.kind == .regular {
+            let directory = URL(fileURLWithPath: target.resolvedPath).deletingLastPathComponent().path
+            do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                throw ExplainError(.io, "cannot create directory \(directory): \(error.localizedDescription)", at: path)
+            }
         }
         let file = try AtomicFileWriter(path: path)
         do {
