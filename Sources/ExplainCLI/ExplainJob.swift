@@ -78,12 +78,6 @@ struct ExplainJob {
         }
     }
 
-    /// The default report path, `reports/<input-stem>-<method>.pdf`.
-    var defaultReportPath: String {
-        let stem = URL(fileURLWithPath: command.input).deletingPathExtension().lastPathComponent
-        return "reports/\(stem)-\(command.method.rawValue).pdf"
-    }
-
     /// Writes the report (PDF, PNGs) and the JSON. Everything is rendered before anything is written, and a
     /// failure removes the files this run already wrote, so no partial output is left behind.
     func writeOutputs(_ results: [AttributionResult], layerAttributions: [LayerAttribution],
@@ -100,9 +94,8 @@ struct ExplainJob {
         }
         var written: [String] = []
         do throws(ExplainError) {
-            if command.method != .predict {
+            if let pdf = command.reportPath {
                 let input = try ReportBuilder.input(self, results: results, layerAttribution: layerAttribution, wallTime: wallTime)
-                let pdf = command.out ?? defaultReportPath
                 let pageCount: Int
                 do {
                     pageCount = try ReportWriter.writePDF(input, to: pdf, maxPages: command.maxPages)

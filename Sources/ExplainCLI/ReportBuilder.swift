@@ -46,11 +46,16 @@ enum ReportBuilder {
     /// The training history saved by `explain train` as `<model-stem>.history.json`, if present, readable and
     /// within `maximumHistoryBytes`.
     static func history(nextTo modelPath: String) -> TrainingHistory? {
-        let url = URL(fileURLWithPath: modelPath)
-        let path = url.deletingPathExtension().path + ".history.json"
+        let path = historyPath(nextTo: modelPath)
         guard FileManager.default.fileExists(atPath: path),
               let bytes = try? AtomicFile.read(path, maximumBytes: maximumHistoryBytes, kind: "training histories")
         else { return nil }
         return try? JSONDecoder().decode(TrainingHistory.self, from: Data(bytes))
+    }
+
+    /// `dir/model.json` → `dir/model.history.json`, where `explain train` saves the history.
+    static func historyPath(nextTo modelPath: String) -> String {
+        let pathExtension = URL(fileURLWithPath: modelPath).pathExtension
+        return (pathExtension.isEmpty ? modelPath : String(modelPath.dropLast(pathExtension.count + 1))) + ".history.json"
     }
 }

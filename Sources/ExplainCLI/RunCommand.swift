@@ -58,6 +58,31 @@ struct RunCommand: ParsableCommand {
         if let rows {
             do { _ = try RowSelection(parsing: rows) } catch { throw ValidationError(error.message) }
         }
+        try fileClashes.check()
+    }
+
+    /// The PDF report's path (`--out`, or `reports/<input-stem>-<method>.pdf`); nil for `--method predict`, which
+    /// writes no report.
+    var reportPath: String? {
+        guard method != .predict else { return nil }
+        if let out { return out }
+        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        return "reports/\(stem)-\(method.rawValue).pdf"
+    }
+
+    /// Every file the run reads and writes.
+    var fileClashes: OutputClashes {
+        var files = OutputClashes()
+        files.input("--model", model)
+        files.input("--input", input)
+        files.input("--background", options.background)
+        files.input("--baseline", options.baseline.flatMap { ["zeros", "mean"].contains($0) ? nil : $0 })
+        let history = ReportBuilder.historyPath(nextTo: model)
+        if FileManager.default.fileExists(atPath: history) { files.input("the training history of --model", history) }
+        files.output("--out", reportPath)
+        files.output("--json", json == "-" ? nil : json)
+        if reportPath != nil { files.pageDirectory("--png", png) }
+        return files
     }
 
     func run() throws {

@@ -105,6 +105,13 @@ public struct TrainCommand: ParsableCommand {
             let shape = try Self.sizes(image, option: "--image", allowsEmpty: false, separator: "x")
             try require(shape.count == 3, "--image must be CxHxW, like 1x8x8, got \"\(image)\"")
         }
+        var files = OutputClashes()
+        files.input("--data", data)
+        files.output("--out", out)
+        files.output("--out's training history", Self.historyPath(for: out))
+        files.output("--out's training report", Self.reportPath(for: out))
+        files.output("--explain-csv", explainCSV)
+        try files.check()
     }
 
     public func run() throws {

@@ -36,26 +36,36 @@ public struct OutputTarget: Equatable, Sendable {
     /// - Throws: `ExplainError(.io)` at `path` when the target is a directory or the links loop.
     public static func resolve(_ path: String) throws(ExplainError) -> OutputTarget {
         guard !path.isEmpty else { throw ExplainError(.io, "empty output path") }
+        let followed: (path: String, mode: mode_t?)
+        switch followLinks(path) {
+        case .success(let end): followed = end
+        case .failure(let error): throw error.located(in: path)
+        }
+        switch followed.mode {
+        case S_IFDIR?:
+            throw ExplainError(.io, "is a directory, not a file", at: path)
+        case nil, S_IFREG?:
+            // A missing path (or one lstat cannot see) is created by the write, which reports any error itself.
+            return OutputTarget(path: path, resolvedPath: followed.path, kind: .regular)
+        default:
+            return OutputTarget(path: path, resolvedPath: followed.path, kind: .special)
+        }
+    }
+
+    /// Follows the symbolic links at the end of `path`: the first path that is not a link, with its file type
+    /// (nil when it does not exist).
+    static func followLinks(_ path: String) -> Result<(path: String, mode: mode_t?), ExplainError> {
         var current = path
         for _ in 0...maxLinkHops {
             var info = stat()
-            // A missing path (or one lstat cannot see) is created by the write, which reports any error itself.
-            guard lstat(current, &info) == 0 else { return OutputTarget(path: path, resolvedPath: current, kind: .regular) }
-            switch info.st_mode & S_IFMT {
-            case S_IFLNK:
-                guard let link = readLink(current) else {
-                    throw ExplainError(.io, "cannot read symbolic link \(current): \(String(cString: strerror(errno)))", at: path)
-                }
-                current = link.hasPrefix("/") ? link : directory(of: current) + link
-            case S_IFDIR:
-                throw ExplainError(.io, "is a directory, not a file", at: path)
-            case S_IFREG:
-                return OutputTarget(path: path, resolvedPath: current, kind: .regular)
-            default:
-                return OutputTarget(path: path, resolvedPath: current, kind: .special)
+            guard lstat(current, &info) == 0 else { return .success((current, nil)) }
+            guard info.st_mode & S_IFMT == S_IFLNK else { return .success((current, info.st_mode & S_IFMT)) }
+            guard let link = readLink(current) else {
+                return .failure(ExplainError(.io, "cannot read symbolic link \(current): \(String(cString: strerror(errno)))"))
             }
+            current = link.hasPrefix("/") ? link : directory(of: current) + link
         }
-        throw ExplainError(.io, "too many levels of symbolic links", at: path)
+        return .failure(ExplainError(.io, "too many levels of symbolic links"))
     }
 
     /// The directory part of `path` with its final slash (`a/b/` for `a/b/c`), or "" for a bare name.
