@@ -53,6 +53,7 @@ struct ExplainJob {
     }
 
     func run() throws(ExplainError) {
+        try checkOutputs()
         let started = Date()
         var results: [AttributionResult] = []
         for method in command.method.expanded {
@@ -76,69 +77,6 @@ struct ExplainJob {
         case .all:
             preconditionFailure("ExplainJob: --method all is expanded into its methods before running")
         }
-    }
-
-    /// Writes the report (PDF, PNGs) and the JSON. Everything is rendered before anything is written, and a
-    /// failure removes the files this run already wrote, so no partial output is left behind.
-    func writeOutputs(_ results: [AttributionResult], layerAttributions: [LayerAttribution],
-                      wallTime: Double) throws(ExplainError) {
-        let jsonBytes: [UInt8]? = try command.json.map { _ throws(ExplainError) in
-            try Self.encode(results, layerAttributions: layerAttributions)
-        }
-        // The report plots conductance: per unit for dense layers, per channel (summed over positions) for conv layers.
-        let layerAttribution = layerAttributions.first { $0.method == LayerAttributor.Method.conductance.rawValue }.map { a in
-            let perChannel = a.rows.allSatisfy { $0.channelSums != nil }
-            return ReportInput.LayerAttribution(
-                layer: a.layer, method: perChannel ? "\(a.method), summed per channel" : a.method,
-                scores: Dictionary(uniqueKeysWithValues: a.rows.map { ($0.row, perChannel ? $0.channelSums ?? [] : $0.scores) }))
-        }
-        var written: [String] = []
-        do throws(ExplainError) {
-            if let pdf = command.reportPath {
-                let input = try ReportBuilder.input(self, results: results, layerAttribution: layerAttribution, wallTime: wallTime)
-                let pageCount: Int
-                do {
-                    pageCount = try ReportWriter.writePDF(input, to: pdf, maxPages: command.maxPages)
-                } catch let e as ExplainError { throw e } catch { throw ExplainError(.io, "\(error)", at: pdf) }
-                written.append(pdf)
-                if let dir = command.png {
-                    do {
-                        written += try ReportWriter.writePNGs(input, directory: dir, maxPages: command.maxPages)
-                    } catch let e as ExplainError { throw e } catch { throw ExplainError(.io, "\(error)", at: dir) }
-                }
-                if !command.quiet { printError("report: \(pdf) (\(pageCount) pages)") }
-            }
-            if let json = command.json, let jsonBytes {
-                if json == "-" {
-                    try StandardStream.writeOutput(jsonBytes, name: "-")
-                } else {
-                    try AtomicFile.write(jsonBytes, to: json)
-                }
-            }
-        } catch {
-            // Only files this run renamed into place: a device or FIFO written in place is never removed.
-            for path in written where (try? OutputTarget.resolve(path))?.kind == .regular {
-                if let target = try? OutputTarget.resolve(path) { unlink(target.resolvedPath) }
-            }
-            throw error
-        }
-    }
-
-    /// The attribution JSON: one document, or a `results` document for several methods, plus
-    /// `layer_attributions` when `--layer` was given.
-    static func encode(_ results: [AttributionResult], layerAttributions: [LayerAttribution]) throws(ExplainError) -> [UInt8] {
-        var document = results.count == 1 ? AttributionJSON.document(results[0]) : AttributionJSON.document(all: results)
-        if !layerAttributions.isEmpty, case .object(var pairs) = document {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let layers: JSONValue
-            do { layers = try JSONParser.parse(Array(try encoder.encode(layerAttributions)), file: "layer_attributions") } catch let e as ExplainError {
-                throw e
-            } catch { throw ExplainError(.numerical, "cannot encode layer attributions: \(error)") }
-            pairs.append(("layer_attributions", layers))
-            document = .object(pairs)
-        }
-        return try JSONWriter.serialize(document, style: .pretty)
     }
 
     /// The row's random stream: derived from (seed, row), independent of threads and batching.

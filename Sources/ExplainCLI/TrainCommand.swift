@@ -118,30 +118,13 @@ public struct TrainCommand: ParsableCommand {
         try reportingErrors {
             let table = try TrainingData(path: data, labelColumn: label)
             let recipe = try makeRecipe()
+            try checkOutputs()
             let modelName = name ?? Self.stem(of: data) + (image == nil ? "-mlp" : "-cnn")
             let progress = EpochProgress(total: epochs, quiet: quiet, every: logEvery ?? max(1, epochs / 10))
             let outcome = try table.train(recipe, name: modelName, onEpoch: { progress.report($0) },
                                           onBatch: { progress.report($0) })
             progress.finish()
-
-            let historyPath = Self.historyPath(for: out)
-            try outcome.file.save(to: out)
-            try AtomicFile.write(try Self.encode(outcome.history, at: historyPath), to: historyPath)
-            let reportPath = Self.reportPath(for: out)
-            let report = TrainingReport(title: "Training report: \(modelName)", modelName: modelName,
-                                        architecture: ReportInput.LayerSummary.summaries(of: outcome.file.model),
-                                        history: outcome.history, date: ISO8601DateFormatter().string(from: Date()))
-            do { _ = try report.writePDF(to: reportPath) } catch let e as ExplainError { throw e } catch {
-                throw ExplainError(.io, "\(error)", at: reportPath)
-            }
-            var written = [out, historyPath, reportPath]
-            if let explainCSV {
-                let rows = table.exampleRows(from: outcome.testRows, count: explainRows)
-                try CSVTable.write(columns: table.featureNames, values: table.features.gathering(rows: rows),
-                                   textColumns: [(name: table.labelColumn, values: rows.map { table.labels[$0] })],
-                                   to: explainCSV)
-                written.append(explainCSV)
-            }
+            let written = try writeOutputs(outcome, table: table, modelName: modelName)
             let history = outcome.history
             var summary = String(format: "test accuracy: %.4f (%d held-out rows)\n", outcome.testAccuracy, outcome.testRows.count)
             if let best = history.epochs.first(where: { $0.epoch == history.bestEpoch }), let loss = best.validationLoss {
@@ -188,29 +171,6 @@ public struct TrainCommand: ParsableCommand {
     static func stem(of path: String) -> String {
         let file = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return file.isEmpty ? "model" : file
-    }
-
-    /// `dir/model.json` → `dir/model.training.pdf`: the training report (curves and per-layer diagnostics).
-    static func reportPath(for modelPath: String) -> String {
-        String(historyPath(for: modelPath).dropLast(".history.json".count)) + ".training.pdf"
-    }
-
-    /// `dir/model.json` → `dir/model.history.json`.
-    static func historyPath(for modelPath: String) -> String {
-        let url = URL(fileURLWithPath: modelPath)
-        let base = url.pathExtension == "json" ? String(modelPath.dropLast(5)) : modelPath
-        return base + ".history.json"
-    }
-
-    /// Sorted-key JSON with a final newline.
-    static func encode(_ history: TrainingHistory, at path: String) throws(ExplainError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do {
-            return Array(try encoder.encode(history)) + [UInt8(ascii: "\n")]
-        } catch {
-            throw ExplainError(.numerical, "cannot encode the training history: \(error)", at: path)
-        }
     }
 }
 

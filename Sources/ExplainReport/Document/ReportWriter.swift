@@ -5,7 +5,8 @@ import Foundation
 /// Writes reports: one vector PDF with embedded fonts, or one PNG per page.
 ///
 /// Every file is written atomically (a temporary file in the same directory, renamed into place), so a failed
-/// write leaves no partial file; a failed PNG export also removes the pages it already wrote.
+/// write leaves no partial file; the `into:` forms add the files to an `OutputSet`, committed with a run's other
+/// outputs, so a failed PNG export leaves no pages and no new directory.
 public enum ReportWriter {
     /// Writes the report as a PDF, one page per section.
     ///
@@ -18,8 +19,10 @@ public enum ReportWriter {
     /// - Returns: The number of pages written.
     @discardableResult
     public static func writePDF(_ input: ReportInput, to path: String, maxPages: Int? = nil) throws -> Int {
-        let pages = try ReportDocument.pages(for: input, maxPages: maxPages, measure: CairoTextMeasurer())
-        return try writePDF(pages: pages, to: path)
+        let outputs = OutputSet()
+        let pageCount = try writePDF(input, into: outputs, path: path, maxPages: maxPages)
+        try outputs.commit()
+        return pageCount
     }
 
     /// Writes the report as PNG files `page-001.png`, ... into `directory` (created when missing).
@@ -31,64 +34,57 @@ public enum ReportWriter {
     @discardableResult
     public static func writePNGs(_ input: ReportInput, directory: String, dpi: Double = 150,
                                  maxPages: Int? = nil) throws -> [String] {
+        let outputs = OutputSet()
+        let paths = try writePNGs(input, into: outputs, directory: directory, dpi: dpi, maxPages: maxPages)
+        try outputs.commit()
+        return paths
+    }
+
+    /// Renders the PDF into `outputs`, to appear at `path` when they are committed.
+    /// - Returns: The number of pages.
+    @discardableResult
+    public static func writePDF(_ input: ReportInput, into outputs: OutputSet, path: String,
+                                maxPages: Int? = nil) throws -> Int {
+        let pages = try ReportDocument.pages(for: input, maxPages: maxPages, measure: CairoTextMeasurer())
+        return try writePDF(pages: pages, into: outputs, path: path)
+    }
+
+    /// Renders the PNG pages into `outputs`, to appear in `directory` when they are committed; the directory, when
+    /// missing, is created now and removed again if the outputs are not committed.
+    /// - Returns: The paths of the pages, in page order.
+    @discardableResult
+    public static func writePNGs(_ input: ReportInput, into outputs: OutputSet, directory: String, dpi: Double = 150,
+                                 maxPages: Int? = nil) throws -> [String] {
         let canvas = try CairoCanvas(pngDPI: dpi)
         let pages = try ReportDocument.pages(for: input, maxPages: maxPages, measure: canvas)
-        return try writePNGs(pages: pages, directory: directory, canvas: canvas)
+        return try writePNGs(pages: pages, into: outputs, directory: directory, canvas: canvas)
     }
 
-    /// Renders finished pages into a PDF at `path`.
-    static func writePDF(pages: [Page], to path: String) throws -> Int {
-        let target = try OutputTarget.resolve(path)
-        if target.kind == .regular {
-            let directory = URL(fileURLWithPath: target.resolvedPath).deletingLastPathComponent().path
-            do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-                throw ExplainError(.io, "cannot create directory \(directory): \(error.localizedDescription)", at: path)
-            }
-        }
-        let file = try AtomicFileWriter(path: path)
-        do {
-            let canvas = try CairoCanvas(pdfInto: file)
-            for page in pages { try canvas.draw(page) }
-            try canvas.finish()
-            try file.commit()
-            return canvas.pageCount
-        } catch {
-            file.abort()
-            throw error
-        }
+    /// Renders finished pages into a PDF in `outputs`.
+    static func writePDF(pages: [Page], into outputs: OutputSet, path: String) throws -> Int {
+        let file = try outputs.file(path)
+        let canvas = try CairoCanvas(pdfInto: file)
+        for page in pages { try canvas.draw(page) }
+        try canvas.finish()
+        try file.finishWriting()
+        return canvas.pageCount
     }
 
-    /// Renders finished pages as PNG files.
-    static func writePNGs(pages: [Page], directory: String, canvas: CairoCanvas) throws -> [String] {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw ExplainError(.io, "exists and is not a directory", at: directory)
-            }
-        } else {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw ExplainError(.io, "cannot create directory: \(error.localizedDescription)", at: directory)
-            }
-        }
+    /// Renders finished pages as PNG files in `outputs`.
+    static func writePNGs(pages: [Page], into outputs: OutputSet, directory: String, canvas: CairoCanvas) throws -> [String] {
+        try outputs.directory(directory)
         let digits = max(3, String(pages.count).count)
-        var written: [String] = []
-        do {
-            for (i, page) in pages.enumerated() {
-                let number = String(i + 1)
-                let name = "page-" + String(repeating: "0", count: max(0, digits - number.count)) + number + ".png"
-                let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-                try canvas.draw(page)
-                let file = try AtomicFileWriter(path: path)
-                try canvas.writePNG(into: file)
-                try file.commit()
-                written.append(path)
-            }
-        } catch {
-            for path in written { try? FileManager.default.removeItem(atPath: path) }
-            throw error
+        var paths: [String] = []
+        for (i, page) in pages.enumerated() {
+            let number = String(i + 1)
+            let name = "page-" + String(repeating: "0", count: max(0, digits - number.count)) + number + ".png"
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            try canvas.draw(page)
+            let file = try outputs.file(path)
+            try canvas.writePNG(into: file)
+            try file.finishWriting()
+            paths.append(path)
         }
-        return written
+        return paths
     }
 }

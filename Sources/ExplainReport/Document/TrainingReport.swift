@@ -1,3 +1,4 @@
+import ExplainIO
 import ExplainNN
 
 /// A PDF of a training run: the model summary, then loss/accuracy curves and per-layer diagnostics.
@@ -49,6 +50,15 @@ public struct TrainingReport: Sendable {
     /// - Throws: `ExplainError(.io)` when the file cannot be written.
     @discardableResult
     public func writePDF(to path: String) throws -> Int {
-        try ReportWriter.writePDF(pages: pages(measure: CairoTextMeasurer()), to: path)
+        let outputs = OutputSet()
+        let pageCount = try writePDF(into: outputs, path: path)
+        try outputs.commit()
+        return pageCount
+    }
+
+    /// Renders the PDF into `outputs`, to appear at `path` when they are committed.
+    @discardableResult
+    public func writePDF(into outputs: OutputSet, path: String) throws -> Int {
+        try ReportWriter.writePDF(pages: pages(measure: CairoTextMeasurer()), into: outputs, path: path)
     }
 }
