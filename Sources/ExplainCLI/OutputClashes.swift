@@ -5,7 +5,8 @@ import Foundation
 /// The files a command reads and writes, checked before any work for an output that would overwrite an input or
 /// another output (`--json same.json --out same.json`, `--out x.csv --input x.csv`).
 ///
-/// Paths are compared as files (`FileIdentity`): `./a.json`, `a.json` and a link to it clash.
+/// Paths are compared as files (`FileIdentity`): `./a.json`, `a.json` and a link to it clash. Devices and FIFOs
+/// are written in place, never replaced, so they clash with nothing: `--json /dev/null --out /dev/null` discards both.
 struct OutputClashes {
     private struct Entry {
         var name: String
@@ -35,7 +36,7 @@ struct OutputClashes {
     /// - Throws: `ValidationError` (exit 64) naming the first clash, like `--json: same file as --out (a.json)`.
     func check() throws {
         var earlier = inputs
-        for entry in outputs + directories {
+        for entry in outputs + directories where !entry.identity.isSpecial {
             if let other = earlier.first(where: { $0.identity.isSameFile(as: entry.identity) }) {
                 throw ValidationError("\(entry.name): same file as \(other.name) (\(other.path))")
             }

@@ -14,6 +14,8 @@ import Darwin
 public struct FileIdentity: Sendable {
     /// The absolute path, with links resolved as far as the path exists.
     public let absolutePath: String
+    /// Whether the path names an existing device, FIFO or socket: written in place, never replaced.
+    public let isSpecial: Bool
     private let device: UInt64?
     private let inode: UInt64?
 
@@ -23,9 +25,11 @@ public struct FileIdentity: Sendable {
         if stat(path, &info) == 0 {
             device = UInt64(info.st_dev)
             inode = UInt64(info.st_ino)
+            isSpecial = ![S_IFREG, S_IFDIR].contains(info.st_mode & S_IFMT)
         } else {
             device = nil
             inode = nil
+            isSpecial = false
         }
         absolutePath = Self.canonical(path, depth: 0)
     }

@@ -64,3 +64,22 @@ struct OutputClashTests {
         return out
     }
 }
+
+extension OutputClashTests {
+    /// A private null device (`mknod nulldev c 1 3`; glibc encodes small major and minor numbers as major << 8 | minor),
+    /// where the system allows it; never the real /dev/null.
+    static func makeNullDevice(at path: String) -> Bool {
+        mknod(path, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0 && FileManager.default.isWritableFile(atPath: path)
+    }
+
+    @Test("one null device given for both outputs is no clash: devices are written in place, never replaced")
+    func devicesDoNotClash() throws {
+        let f = try CLIFixtures.make()
+        let device = f.directory.appendingPathComponent("nulldev").path
+        try #require(Self.makeNullDevice(at: device), "cannot make a device node here")
+        let out = try CLIRunner.run(Self.run + ["--method", "gradient", "--json", "nulldev", "--out", "nulldev"], in: f.directory)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(FIFOReader.fileType(device) == S_IFCHR)
+        #expect(CLIRunner.files(in: f.directory).sorted() == ["m.json", "nulldev", "x.csv"].sorted())
+    }
+}
