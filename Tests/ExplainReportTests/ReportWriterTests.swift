@@ -74,7 +74,7 @@ struct ReportWriterTests {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = ReportFixtures.digits()
-        FileManager.default.createFile(atPath: dir + "/file", contents: Data("keep".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/file", contents: Data("keep".utf8))
         #expect { try ReportWriter.writePDF(input, to: dir + "/file/sub/report.pdf") } throws: {
             ($0 as? ExplainError)?.code == .io
         }
@@ -102,7 +102,7 @@ struct ReportWriterTests {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/report.pdf"
-        FileManager.default.createFile(atPath: path, contents: Data("old".utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data("old".utf8))
         var input = ReportFixtures.tabular()
         input.featureNames.removeLast()
         #expect(throws: ExplainError.self) { try ReportWriter.writePDF(input, to: path) }
