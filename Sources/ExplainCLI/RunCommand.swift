@@ -53,6 +53,10 @@ struct RunCommand: ParsableCommand {
         if let threads, !(1...ParallelRows.maximumThreadCount).contains(threads) {
             throw ValidationError("--threads must be from 1 to \(ParallelRows.maximumThreadCount), got \(threads)")
         }
+        for (flag, path) in [("--model", model), ("--input", input), ("--out", out), ("--png", png), ("--json", json)]
+        where path?.isEmpty == true {
+            throw ValidationError("\(flag) must be a path, got an empty string")
+        }
         if maxRows < 1 { throw ValidationError("--max-rows must be at least 1, got \(maxRows)") }
         if maxPages < 0 { throw ValidationError("--max-pages must be 0 or more, got \(maxPages)") }
         if let rows {

@@ -87,6 +87,8 @@ struct CLIBasicsTests {
                 expected: "--kernel-width must be in [1e-150, 1e150]", status: 64),
         BadCase(name: "a KernelSHAP tolerance of 1 or more", override: ["--method", "kernelshap", "--tolerance", "1e300"],
                 expected: "--tolerance must be in (0, 1)", status: 64),
+        BadCase(name: "an empty --png path (wrote the pages into the working directory)", override: ["--png", ""],
+                expected: "--png must be a path, got an empty string", status: 64),
         BadCase(name: "an empty --rows item", override: ["--rows", "1,,2"],
                 expected: "got an empty item in \"1,,2\"", status: 64),
         BadCase(name: "a LIME neighbourhood too large to hold", override: ["--method", "lime", "--samples", "1000000000"],

@@ -105,6 +105,15 @@ struct CSVTableTests {
         #expect(try t.allNumericColumns().scalars == [1, 2, 3, 4])
     }
 
+    @Test("classic Mac files (\\r line endings, no \\n) read like \\n files; CRLF files are unchanged")
+    func carriageReturns() throws {
+        let mac = try CSVTable(bytes: Array("a,b\r1,2\r3,4\r".utf8), name: "mac.csv")
+        #expect(mac.header == ["a", "b"] && mac.rowCount == 2)
+        #expect(try mac.allNumericColumns().scalars == [1, 2, 3, 4])
+        let windows = try CSVTable(bytes: Array("a,b\r\n1,2\r\n3,4\r\n".utf8), name: "win.csv")
+        #expect(try windows.allNumericColumns().scalars == [1, 2, 3, 4])
+    }
+
     @Test("large tables (converted in parallel chunks) read exactly, and report the first bad cell in file order")
     func largeTable() throws {
         var rng = SplitMix64(seed: 8)

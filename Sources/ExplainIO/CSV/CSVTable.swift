@@ -35,12 +35,16 @@ public struct CSVTable: Sendable {
         try self.init(bytes: try AtomicFile.read(path, maximumBytes: Self.maximumFileBytes, kind: "CSV files"), name: path)
     }
 
-    /// Indexes CSV text given as UTF-8 bytes.
+    /// Indexes CSV text given as UTF-8 bytes, with \n, \r\n or (in a file with no \n at all) \r line endings.
     /// - Throws: `ExplainError(.invalidInput)` for an empty file, a header-only file, an unterminated quote, or a row
     ///   whose cell count differs from the header's (`x.csv:7: expected 5 cells, got 4`).
     public init(bytes input: consuming [UInt8], name: String) throws(ExplainError) {
         var data = input
         let bom = data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0
+        // Classic Mac line endings (a lone \r, no \n anywhere) are read as \n, as Python's csv module does.
+        if !data.contains(CSVScanner.newline), data.contains(CSVScanner.carriageReturn) {
+            for i in data.indices where data[i] == CSVScanner.carriageReturn { data[i] = CSVScanner.newline }
+        }
         data.append(0)
         let indexed: Result<(header: [String], starts: [Int], lines: [Int]), ExplainError> = data.withUnsafeBufferPointer {
             buffer in

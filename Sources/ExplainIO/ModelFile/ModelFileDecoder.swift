@@ -128,6 +128,17 @@ struct ModelFileDecoder {
         if let i = (0..<width).first(where: { maximum[$0] < minimum[$0] }) {
             throw maximumNode.error("expected a value >= min (\(minimum[i])), got \(maximum[i])", at: "[\(i)]")
         }
+        // Explainers sample and add noise in Float: every statistic, and each feature's range, must fit in one.
+        let limit = Double(Float.greatestFiniteMagnitude)
+        for (name, values) in [("mean", mean), ("std", std), ("min", minimum), ("max", maximum)] {
+            if let i = values.firstIndex(where: { abs($0) > limit }) {
+                throw try node.field(name).error("expected a value within Float's range (±3.4e38), got \(values[i])",
+                                                 at: "[\(i)]")
+            }
+        }
+        if let i = (0..<width).first(where: { maximum[$0] - minimum[$0] > limit }) {
+            throw maximumNode.error("max − min (\(maximum[i] - minimum[i])) exceeds Float's range (3.4e38)", at: "[\(i)]")
+        }
         let quartilesNode = try node.field("quartiles")
         let rows = try quartilesNode.array()
         guard rows.count == width else { throw quartilesNode.error("expected \(width) entries, got \(rows.count)") }
