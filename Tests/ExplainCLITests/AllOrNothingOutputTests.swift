@@ -71,32 +71,18 @@ struct AllOrNothingOutputTests {
     @Test("SIGINT during PNG export exits 130 and leaves no PDF, no pages, no JSON and no new directory")
     func interruptedExport() throws {
         let root = CLIRunner.packageRoot.appendingPathComponent("samples/digits")
-        var runs: [(process: Process, dir: URL)] = []
-        for _ in 0..<4 {
-            let dir = try CLIRunner.temporaryDirectory()
-            let process = Process()
-            process.executableURL = CLIRunner.executable
-            // Attribution takes a fraction of a second; rasterising some thirty PNG pages takes seconds.
-            process.arguments = ["--model", root.appendingPathComponent("model.json").path,
-                                 "--input", root.appendingPathComponent("digits.csv").path, "--method", "gradient",
-                                 "--rows", "0-99", "--max-pages", "10", "--quiet",
-                                 "--out", dir.appendingPathComponent("r.pdf").path,
-                                 "--png", dir.appendingPathComponent("deep/pngs").path,
-                                 "--json", dir.appendingPathComponent("r.json").path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            runs.append((process, dir))
-        }
-        usleep(1_500_000)
-        for (process, _) in runs {
-            #expect(process.isRunning, "the job finished before it could be interrupted")
-            process.interrupt()
-            usleep(400_000)
-        }
-        for (process, dir) in runs {
-            process.waitUntilExit()
-            #expect(process.terminationReason == .exit && process.terminationStatus == 130, "status \(process.terminationStatus)")
+        let dirs = try (0..<4).map { _ in try CLIRunner.temporaryDirectory() }
+        // Attribution takes a fraction of a second; rasterising some thirty PNG pages takes seconds.
+        let outcomes = try CLIRunner.interrupt(dirs.map { dir in
+            ["--model", root.appendingPathComponent("model.json").path,
+             "--input", root.appendingPathComponent("digits.csv").path, "--method", "gradient",
+             "--rows", "0-99", "--max-pages", "10", "--quiet",
+             "--out", dir.appendingPathComponent("r.pdf").path, "--png", dir.appendingPathComponent("deep/pngs").path,
+             "--json", dir.appendingPathComponent("r.json").path]
+        }, delay: 1_500_000, gap: 400_000)
+        for (outcome, dir) in zip(outcomes, dirs) {
+            #expect(outcome.wasRunning, "the job finished before it could be interrupted")
+            #expect(outcome.exitedNormally && outcome.status == 130, "status \(outcome.status)")
             #expect(Self.entries(dir).isEmpty, "\(Self.entries(dir))")
         }
     }

@@ -168,34 +168,19 @@ struct InterruptTests {
     @Test("SIGINT during a run exits 130 and leaves no output or temporary files (six runs, interrupted at different moments)")
     func interrupt() throws {
         let root = CLIRunner.packageRoot.appendingPathComponent("samples/digits")
-        var runs: [(process: Process, dir: URL)] = []
-        for _ in 0..<6 {
-            let dir = try CLIRunner.temporaryDirectory()
-            let process = Process()
-            process.executableURL = CLIRunner.executable
-            // A long job in a debug build: KernelSHAP over 64 pixels with the full 100-row background.
-            process.arguments = ["--model", root.appendingPathComponent("model.json").path,
-                                 "--input", root.appendingPathComponent("digits.csv").path, "--method", "kernelshap",
-                                 "--rows", "0-99", "--threads", "2", "--quiet",
-                                 "--out", dir.appendingPathComponent("r.pdf").path,
-                                 "--json", dir.appendingPathComponent("r.json").path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            runs.append((process, dir))
-        }
-        // Interrupt them one after another, so each is caught at a different point of its run. Before the
-        // handler used _exit, about one interrupt in twenty crashed in library destructors (exit 139).
-        usleep(1_000_000)
-        for (process, _) in runs {
-            #expect(process.isRunning, "the job finished before it could be interrupted")
-            process.interrupt()
-            usleep(150_000)
-        }
-        for (process, dir) in runs {
-            process.waitUntilExit()
-            #expect(process.terminationReason == .exit && process.terminationStatus == 130,
-                    "status \(process.terminationStatus)")
+        let dirs = try (0..<6).map { _ in try CLIRunner.temporaryDirectory() }
+        // A long job in a debug build: KernelSHAP over 64 pixels with the full 100-row background. Each is caught at
+        // a different point of its run. Before the handler used _exit, about one interrupt in twenty crashed in
+        // library destructors (exit 139).
+        let outcomes = try CLIRunner.interrupt(dirs.map { dir in
+            ["--model", root.appendingPathComponent("model.json").path,
+             "--input", root.appendingPathComponent("digits.csv").path, "--method", "kernelshap",
+             "--rows", "0-99", "--threads", "2", "--quiet",
+             "--out", dir.appendingPathComponent("r.pdf").path, "--json", dir.appendingPathComponent("r.json").path]
+        }, delay: 1_000_000, gap: 150_000)
+        for (outcome, dir) in zip(outcomes, dirs) {
+            #expect(outcome.wasRunning, "the job finished before it could be interrupted")
+            #expect(outcome.exitedNormally && outcome.status == 130, "status \(outcome.status)")
             #expect(CLIRunner.files(in: dir).isEmpty)
         }
     }

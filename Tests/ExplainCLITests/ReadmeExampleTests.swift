@@ -35,8 +35,8 @@ struct ReadmeExampleTests {
         let dir = try CLIRunner.temporaryDirectory()
         try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent("samples"), withDestinationURL: root.appendingPathComponent("samples"))
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(dir.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        _ = FileManager.default.changeCurrentDirectoryPath(dir.path)
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         try Self.example()
         let pdf = try AtomicFile.read(dir.appendingPathComponent("reports/iris-kernelshap.pdf").path)
         #expect(pdf.starts(with: Array("%PDF".utf8)))

@@ -21,6 +21,22 @@ struct MalformedModel: Sendable, CustomTestStringConvertible {
         self.isPrefix = prefix
     }
 
+    /// Expects parsing to fail with exactly this case's location and message.
+    func expectOneError() {
+        do {
+            _ = try ModelFile.parse(bytes: bytes, file: "m.json")
+            Issue.record("\(name): loaded without an error")
+        } catch {
+            #expect(error.code == .invalidModel)
+            #expect(error.location == location)
+            if isPrefix {
+                #expect(error.message.hasPrefix(message), "\(error.message)")
+            } else {
+                #expect(error.message == message)
+            }
+        }
+    }
+
     init(_ name: String, _ path: [PathStep], _ value: JSONValue?, base: JSONValue = ModelFixtures.tabularDocument(),
          at location: String, _ message: String, prefix: Bool = false) {
         self.init(name, ModelFixtures.bytes(base.setting(path, to: value)), at: location, message, prefix: prefix)
@@ -122,18 +138,7 @@ struct ModelFileValidationTests {
 
     @Test("each malformed model is one error with its own message and JSON path", arguments: cases)
     func malformed(_ c: MalformedModel) {
-        do {
-            _ = try ModelFile.parse(bytes: c.bytes, file: "m.json")
-            Issue.record("\(c.name): loaded without an error")
-        } catch {
-            #expect(error.code == .invalidModel)
-            #expect(error.location == c.location)
-            if c.isPrefix {
-                #expect(error.message.hasPrefix(c.message), "\(error.message)")
-            } else {
-                #expect(error.message == c.message)
-            }
-        }
+        c.expectOneError()
     }
 
     @Test("the unmodified fixtures are valid, so every failure above comes from its one change")

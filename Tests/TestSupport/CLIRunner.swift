@@ -47,6 +47,40 @@ public enum CLIRunner {
                        stderr: String(decoding: errData.value, as: UTF8.self), stdoutBytes: [UInt8](outData))
     }
 
+    /// How an interrupted run ended: whether it was still running when interrupted, and its exit.
+    public struct Interrupted: Sendable {
+        public var wasRunning: Bool
+        public var exitedNormally: Bool
+        public var status: Int32
+    }
+
+    /// Starts `explain` once per argument list (output discarded), waits `delay` microseconds, then sends SIGINT to
+    /// each in turn, `gap` microseconds apart, so each is caught at a different point of its run.
+    public static func interrupt(_ runs: [[String]], delay: useconds_t, gap: useconds_t) throws -> [Interrupted] {
+        var processes: [Process] = []
+        for arguments in runs {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            processes.append(process)
+        }
+        usleep(delay)
+        var running: [Bool] = []
+        for process in processes {
+            running.append(process.isRunning)
+            process.interrupt()
+            usleep(gap)
+        }
+        return zip(processes, running).map { process, wasRunning in
+            process.waitUntilExit()
+            return Interrupted(wasRunning: wasRunning, exitedNormally: process.terminationReason == .exit,
+                               status: process.terminationStatus)
+        }
+    }
+
     /// A fresh temporary directory.
     public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("explainkit-\(UUID().uuidString)")
