@@ -24,33 +24,12 @@ extension CoalitionEvaluator {
         // y₀, the corrections, m^k(S) and scratch.
         var sums = [Double](repeating: 0, count: outputCount * (1 + 3 * nK))
         while start < range.upperBound {
-            let end = min(range.upperBound, start + perChunk)
+            var end = min(range.upperBound, start + perChunk)
+            // Keep complement pairs (added one after the other) in one chunk.
+            if end < range.upperBound && (end - firstSampled) % 2 == 1 { end += 1 }
             let count = end - start
-            // Each row starts from whichever of b and x it shares more columns with (non-players are equal in both).
-            let rows = [Float](unsafeUninitializedCapacity: count * m * width) { out, initialized in
-                background.withUnsafeBufferPointer { bg in
-                    instance.withUnsafeBufferPointer { xp in
-                        table.words.withUnsafeBufferPointer { words in
-                            guard let dst = out.baseAddress, let src = bg.baseAddress, let x0 = xp.baseAddress,
-                                  let w0 = words.baseAddress else { return }
-                            for c in 0..<count {
-                                let mask = w0 + (start + c) * table.wordCount
-                                let fromInstance = startsFromInstance(size: table.sizes[start + c])
-                                for j in 0..<m {
-                                    let b = src + Int(draws[(start + c - firstSampled) * m + j]) * width
-                                    let row = dst + (c * m + j) * width
-                                    row.initialize(from: fromInstance ? x0 : b, count: width)
-                                    let patch = fromInstance ? b : x0
-                                    forEachChangedColumn(mask: mask, wordCount: table.wordCount,
-                                                         fromInstance: fromInstance) { row[$0] = patch[$0] }
-                                }
-                            }
-                        }
-                    }
-                }
-                initialized = count * m * width
-            }
-            let outputs = try predictor.predict(Tensor(shape: [count * m, width], scalars: rows)).scalars
+            let outputs = try sampledOutputs(table, start: start, count: count, draws: draws,
+                                             firstSampled: firstSampled, perCoalition: m, predictor: predictor)
             try checkOutputs(outputs.count, rows: count * m)
             evaluations += count * m
             try table.words.withUnsafeBufferPointer { words in

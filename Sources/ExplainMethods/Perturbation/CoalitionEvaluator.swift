@@ -108,10 +108,18 @@ struct CoalitionEvaluator {
             table.words.withUnsafeBufferPointer { words in
                 scratch.withUnsafeMutableBufferPointer { sp in
                     guard let dst = out.baseAddress, let w0 = words.baseAddress, let s0 = sp.baseAddress else { return }
+                    var filledPrevious = false
                     for (c, coalition) in range.enumerated() {
-                        shortcut.fill(mask: w0 + coalition * table.wordCount, wordCount: table.wordCount,
-                                      size: table.sizes[coalition], evaluator: self, scratch: s0,
-                                      into: dst + c * k * hidden)
+                        let block = dst + c * k * hidden
+                        // A complement pair's blocks add up to the instance's and background's pre-activations.
+                        if filledPrevious && isComplementPair(table, coalition - 1, coalition) {
+                            shortcut.complement(of: block - k * hidden, backgroundRows: 0..<k, into: block)
+                            filledPrevious = false
+                        } else {
+                            shortcut.fill(mask: w0 + coalition * table.wordCount, wordCount: table.wordCount,
+                                          size: table.sizes[coalition], evaluator: self, scratch: s0, into: block)
+                            filledPrevious = true
+                        }
                     }
                 }
             }
@@ -156,6 +164,16 @@ struct CoalitionEvaluator {
                 bits &= bits - 1
             }
         }
+    }
+
+    /// Whether coalitions `a` and `b` of `table` are complements over the players.
+    func isComplementPair(_ table: CoalitionTable, _ a: Int, _ b: Int) -> Bool {
+        let players = columns.count, words = table.wordCount
+        for w in 0..<words {
+            let bits = w == words - 1 && players % 64 != 0 ? (UInt64(1) << UInt64(players % 64)) - 1 : ~UInt64(0)
+            guard table.words[a * words + w] ^ table.words[b * words + w] == bits else { return false }
+        }
+        return true
     }
 
     /// Throws `ExplainError(.callback)` unless a model call on `rows` rows returned `outputCount` values per row.

@@ -15,6 +15,8 @@ struct FirstLayerShortcut {
     private let backgroundPre: [Float]
     /// W·x + c.
     private let instancePre: [Float]
+    /// c.
+    private let bias: [Float]
 
     /// - Parameters:
     ///   - weight: W, `[hidden × width]` row-major; bias: c.
@@ -23,6 +25,7 @@ struct FirstLayerShortcut {
         let hidden = bias.count
         precondition(weight.count == hidden * width && instance.count == width && background.count % width == 0)
         self.hidden = hidden
+        self.bias = bias
         transposedWeight = (0..<(width * hidden)).map { weight[($0 % hidden) * width + $0 / hidden] }
         let count = background.count / width
         let pre = Dense.affine(Tensor(shape: [count + 1, width], scalars: instance + background), weight: weight,
@@ -67,5 +70,37 @@ struct FirstLayerShortcut {
             }
         }
         BLAS.gemm(differences, rows, out, m: k, n: hidden, k: m, alpha: fromInstance ? -1 : 1, beta: 1)
+    }
+
+    /// Writes W·u + c for `count` whole rows u (`[count × width]`) into `out`, `[count × hidden]`.
+    func preActivations(of rows: UnsafePointer<Float>, count: Int, width: Int, into out: UnsafeMutablePointer<Float>) {
+        bias.withUnsafeBufferPointer { c in
+            guard let c0 = c.baseAddress else { return }
+            for r in 0..<count { (out + r * hidden).update(from: c0, count: hidden) }
+        }
+        transposedWeight.withUnsafeBufferPointer { wt in
+            guard let w0 = wt.baseAddress else { return }
+            BLAS.gemm(rows, w0, out, m: count, n: hidden, k: width, beta: 1)
+        }
+    }
+
+    /// Writes the pre-activations of the complement row (x_S̄, b_S) of a row (x_S, b_S̄) with pre-activations `pre`
+    /// into `out`: the two rows add up to x + b, so they are (W·x + c) + (W·b + c) − pre.
+    func complement(of pre: UnsafePointer<Float>, background b: Int, into out: UnsafeMutablePointer<Float>) {
+        complement(of: pre, backgroundRows: b..<(b + 1), into: out)
+    }
+
+    /// `complement(of:background:into:)` for consecutive background rows: `pre` and `out` hold one row of
+    /// pre-activations per background row in `rows`.
+    func complement(of pre: UnsafePointer<Float>, backgroundRows rows: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+        instancePre.withUnsafeBufferPointer { xp in
+            backgroundPre.withUnsafeBufferPointer { bp in
+                guard let x0 = xp.baseAddress, let b0 = bp.baseAddress else { return }
+                for (r, b) in rows.enumerated() {
+                    let source = pre + r * hidden, target = out + r * hidden, base = b0 + b * hidden
+                    for h in 0..<hidden { target[h] = (x0[h] + base[h]) - source[h] }
+                }
+            }
+        }
     }
 }
