@@ -56,12 +56,13 @@ struct KernelSHAPShortcutTests {
         #expect(result.values.allSatisfy { $0[1] == 0 })
     }
 
-    @Test("sampled coalitions and a sampled background: the shortcut gives the black box's values to float rounding",
-          arguments: [nil, 3] as [Int?])
-    func sampledMatchesBlackBox(perCoalition: Int?) throws {
+    @Test("sampled coalitions and background: the shortcut gives the black box's values, one pair or one coalition per chunk too",
+          arguments: [nil, 3] as [Int?], [KernelSHAPExplainer.defaultChunkBudget, 1])
+    func sampledMatchesBlackBox(perCoalition: Int?, chunkBudget: Int) throws {
         let model = try Self.model(inputs: 16, standardize: true, seed: 21)
         let (background, x) = Self.data(width: 16, rows: 24, constant: 5, seed: 22)
-        let explainer = try KernelSHAPExplainer(background: background, samples: 400, backgroundPerCoalition: perCoalition)
+        let explainer = try KernelSHAPExplainer(background: background, samples: 400, chunkBudget: chunkBudget,
+                                                backgroundPerCoalition: perCoalition)
         var a = SplitMix64(seed: 3), b = SplitMix64(seed: 3)
         let fast = try explainer.explain(x, predictor: model, rng: &a)
         let reference = try explainer.explain(x, predictor: Self.blackBox(model), rng: &b)

@@ -8,7 +8,7 @@ extension CoalitionEvaluator {
     /// y₀ = ρ_b f(x_S, b_S̄) + f̄ − ρ_b f(b), the corrections e^k and β = `control.mix` (`BackgroundControlVariate`);
     /// its expectation over the draws is v(S). With `keepParts`, each coalition's mean y₀ and e^k are appended to
     /// `parts` too, `[outputs × (1 + components)]` per coalition. Rows are evaluated in chunks under `chunkBudget` like the
-    /// full-background path.
+    /// full-background path, except that a complement pair is never split (`sampledOutputs`).
     ///
     /// - Returns: the number of model rows evaluated.
     /// - Throws: the predictor's errors, or `ExplainError(.numerical)` when it returns a non-finite value.
