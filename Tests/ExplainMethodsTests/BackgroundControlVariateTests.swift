@@ -114,7 +114,8 @@ struct BackgroundControlVariateTests {
         var rng = SplitMix64(seed: 5)
         let f = (0..<rows).map { _ in rng.nextNormal() }
         let truth = zip(d.weights, f).reduce(0.0) { $0 + $1.0 * $1.1 }
-        for cv in [half, half.mixed([0.3, 0.9, -1.2, 2.5]), half.mixed([0, 0, 0, 0])] {
+        let beta = [0.3, 0.9, -1.2, 2.5, 0.4, -0.7, 1.6, 0.2, -2.1, 0.8]
+        for cv in [half, half.mixed(beta), half.mixed([Double](repeating: 0, count: 10))] {
             for mask: UInt64 in [0b10110, 0b00001, 0b11101] {
                 var expectation = 0.0
                 for b in 0..<rows {
@@ -126,11 +127,12 @@ struct BackgroundControlVariateTests {
         }
     }
 
-    @Test("mixed(β) gives the two components combined with β, on S and through its complement")
+    @Test("mixed(β) gives the five components combined with β, on S and through its complement")
     func mixedMatchesCombination() {
         let (players, rows) = (9, 6)
         let (_, cv) = Self.controlVariate(players: players, rows: rows, seed: 6)
-        let beta = [0.2, 1.1, 0.7, -0.4]
+        #expect(cv.components == 5 && cv.mix == [0.5, 0.5, 0, 0, 0, 0.5, 0.5, 0, 0, 0])
+        let beta = [0.2, 1.1, 0.7, -0.4, 0.3, -0.9, 0.5, 1.3, 0.05, -0.6]
         let mixed = cv.mixed(beta)
         #expect(mixed.components == 1 && mixed.mix == [1, 1])
         var rng = SplitMix64(seed: 7)
@@ -139,7 +141,7 @@ struct BackgroundControlVariateTests {
             let size = mask.nonzeroBitCount
             for b in 0..<rows {
                 // Both components' corrections from the two-component variate, combined by hand.
-                var base = [0.0, 0.0], corrections = [Double](repeating: 0, count: 4)
+                var base = [0.0, 0.0], corrections = [Double](repeating: 0, count: 10)
                 var means = corrections, scratch = corrections
                 withUnsafePointer(to: mask) { m in
                     means.withUnsafeMutableBufferPointer { mp in
@@ -150,9 +152,49 @@ struct BackgroundControlVariateTests {
                                 base: &base, corrections: &corrections)
                 }
                 var expected = base
-                for j in 0..<4 { expected[j / 2] -= beta[j] * corrections[j] }
+                for j in 0..<10 { expected[j / 5] -= beta[j] * corrections[j] }
                 let got = Self.correction(mixed, background: b, mask: mask, size: size)
                 for o in 0..<2 { #expect(abs(got[o] - expected[o]) < 1e-12, "size \(size), row \(b)") }
+            }
+        }
+    }
+
+    @Test("each component is its additive game: first- and last-order effects with their remainders, and the even games")
+    func componentsMatchDefinitions() {
+        let (players, rows) = (8, 5)
+        let (d, cv) = Self.controlVariate(players: players, rows: rows, seed: 8)
+        // c^k_{b,i} for the five games, from their definitions.
+        func slope(_ k: Int, _ b: Int, _ i: Int, _ o: Int) -> Double {
+            let gap = d.instance[o] - d.baselines[b * 2 + o]
+            func first(_ p: Int) -> Double { d.first[(p * rows + b) * 2 + o] - d.baselines[b * 2 + o] }
+            func last(_ p: Int) -> Double { d.instance[o] - d.last[(p * rows + b) * 2 + o] }
+            let firstTotal = (0..<players).reduce(0.0) { $0 + first($1) }
+            let lastTotal = (0..<players).reduce(0.0) { $0 + last($1) }
+            let m = Double(players)
+            return [first(i) + (gap - firstTotal) / m, last(i) + (gap - lastTotal) / m, gap / m, firstTotal / m,
+                    lastTotal / m][k]
+        }
+        var rng = SplitMix64(seed: 9)
+        for k in 0..<5 {
+            // β picks component k alone, so the correction is that game's ρ_b(ḡ − g_b) + (1 − ρ_b)ḡ.
+            let only = (0..<10).map { $0 % 5 == k ? 1.0 : 0 }
+            let single = cv.mixed(only)
+            for _ in 0..<10 {
+                let members = (0..<players).filter { _ in rng.nextUniform() < 0.5 }
+                var mask: UInt64 = 0
+                for p in members { mask |= 1 << UInt64(p) }
+                func g(_ b: Int, _ o: Int) -> Double { members.reduce(0.0) { $0 + slope(k, b, $1, o) } }
+                for b in 0..<rows {
+                    let sums = Self.correction(single, background: b, mask: mask, size: members.count)
+                    for o in 0..<2 {
+                        let mean = (0..<rows).reduce(0.0) { $0 + d.weights[$1] * g($1, o) }
+                        let ratio = d.weights[b] / cv.drawWeights[b]
+                        let shift = (0..<rows).reduce(0.0) { $0 + d.weights[$1] * d.baselines[$1 * 2 + o] }
+                            - ratio * d.baselines[b * 2 + o]
+                        let expected = shift - (ratio * g(b, o) - mean)
+                        #expect(abs(sums[o] - expected) < 1e-10, "component \(k), size \(members.count), row \(b)")
+                    }
+                }
             }
         }
     }

@@ -6,7 +6,9 @@
 /// last-order  (k = L):  c^L_{b,i} = f(x) − f(x_{−i}, b_i) + r^L_b / M,
 /// ```
 /// with r^k_b spreading the remainder so that g^k_b(N) = f(x). Both effects come from the size-1 and size-(M−1)
-/// coalitions, which are enumerated on the whole background anyway. An evaluation f(x_S, b_S̄) of a row drawn with
+/// coalitions, which are enumerated on the whole background anyway. Three even games give every player the same
+/// slope, (f(x) − f(b))/M, Σ_i (f(x_i, b_{−i}) − f(b))/M and Σ_i (f(x) − f(x_{−i}, b_i))/M, so that a fitted β can
+/// also weigh the remainders and the size of S; their sums over S are |S| times the slope. An evaluation f(x_S, b_S̄) of a row drawn with
 /// probability q_b (ratio ρ_b = w_b / q_b) is replaced by
 /// ```
 /// y(S, b) = ρ_b f(x_S, b_S̄) + [f̄ − ρ_b f(b)] − Σ_k β_k e^k(S, b),
@@ -14,16 +16,20 @@
 /// ```
 /// where f̄ = Σ_b w_b f(b). Each correction has expectation 0 over b ∼ q, so y(S, b) estimates
 /// v(S) = Σ_b w_b f(x_S, b_S̄) without bias for any β fixed before the draws; only its variance depends on β.
-/// β = (½, ½) (`mix`) is the average game g_b = ½(g^F_b + g^L_b), which is exact along every b → x path for additive
-/// (linear) models. `mixed(_:)` folds a fitted β into a single component, so evaluating with it costs one sum
+/// β = (½, ½, 0, 0, 0) (`mix`) is the average game g_b = ½(g^F_b + g^L_b), which is exact along every b → x path
+/// for additive (linear) models. `mixed(_:)` folds a fitted β into a single component, so evaluating with it costs one sum
 /// (`KernelSHAPGame+ControlCoefficients.swift` fits β on a pilot round).
 ///
 /// Rows are drawn by importance rather than by w: with probability q_b ∝ w_b (s_b + s̄/10), where s_b sums
 /// |last-order − first-order effect| over players (normalised per output) and s̄ is its weighted mean, because rows
 /// whose two effects disagree interact more and their residuals spread more (`BackgroundDraws.importance`).
 struct BackgroundControlVariate: Sendable {
-    /// The number of additive games: 2 (first- and last-order), or 1 once mixed.
+    /// The number of additive games: 5 (first-order, last-order and the even ones), or 1 once mixed.
     private(set) var components: Int
+    /// The trailing components that are even (the same slope for every player): 3, or 0 once mixed.
+    private(set) var evenComponents: Int
+    /// Components stored per player: `components − evenComponents`.
+    var playerComponents: Int { components - evenComponents }
     /// The coefficient of each component in the estimate, `[outputs × components]`.
     private(set) var mix: [Double]
     let playerCount: Int
@@ -32,13 +38,19 @@ struct BackgroundControlVariate: Sendable {
     let baselines: [Double]
     /// Σ_b w_b f(b) per output.
     let meanBaseline: [Double]
-    /// d^k_{b,i} = c^k_{b,i} − Σ_b' w_b' c^k_{b',i}, `[background × players × outputs × components]`.
+    /// d^k_{b,i} = c^k_{b,i} − Σ_b' w_b' c^k_{b',i} of the per-player components,
+    /// `[background × players × outputs × playerComponents]`.
     private(set) var centred: [Double]
-    /// Σ_i d^k_{b,i}, `[background × outputs × components]`.
+    /// Σ_i d^k_{b,i}, `[background × outputs × playerComponents]`.
     private(set) var totals: [Double]
-    /// c̄^k_i = Σ_b w_b c^k_{b,i}, `[players × outputs × components]`, and Σ_i c̄^k_i, `[outputs × components]`.
+    /// c̄^k_i = Σ_b w_b c^k_{b,i}, `[players × outputs × playerComponents]`, and Σ_i c̄^k_i,
+    /// `[outputs × playerComponents]`.
     private(set) var meanSlopes: [Double]
     private(set) var meanTotal: [Double]
+    /// The even components' slope, centred like `centred`, `[background × outputs × evenComponents]`, and its
+    /// weighted mean, `[outputs × evenComponents]`.
+    private(set) var evenCentred: [Double]
+    private(set) var evenMean: [Double]
     /// The probabilities q_b the sampled coalitions draw background rows with, and ρ_b = w_b / q_b.
     let drawWeights: [Double]
     let ratios: [Double]
@@ -53,11 +65,13 @@ struct BackgroundControlVariate: Sendable {
     ///   - baselines: f(b), `[background × outputs]`.
     ///   - weights: the background weights, summing to 1.
     init(first: [Double], last: [Double], instance: [Double], baselines: [Double], weights: [Double]) {
-        let nO = instance.count, nB = weights.count, nK = 2
+        let nO = instance.count, nB = weights.count, nK = 2, nE = 3
         let nP = first.count / max(1, nB * nO)
         precondition(first.count == nP * nB * nO && last.count == first.count && baselines.count == nB * nO)
-        components = nK
-        mix = [Double](repeating: 0.5, count: nO * nK)
+        components = nK + nE
+        evenComponents = nE
+        mix = (0..<(nO * (nK + nE))).map { $0 % (nK + nE) < nK ? 0.5 : 0 }
+        var even = [Double](repeating: 0, count: nB * nO * nE)
         playerCount = nP
         outputCount = nO
         self.baselines = baselines
@@ -76,6 +90,9 @@ struct BackgroundControlVariate: Sendable {
                 }
                 let firstShare = (instance[o] - fb - firstTotal) / Double(nP)
                 let lastShare = (instance[o] - fb - lastTotal) / Double(nP)
+                even[(b * nO + o) * nE] = (instance[o] - fb) / Double(nP)
+                even[(b * nO + o) * nE + 1] = firstTotal / Double(nP)
+                even[(b * nO + o) * nE + 2] = lastTotal / Double(nP)
                 for p in 0..<nP {
                     slopes[(b * nP + p) * width + o * nK] += firstShare
                     slopes[(b * nP + p) * width + o * nK + 1] += lastShare
@@ -104,6 +121,10 @@ struct BackgroundControlVariate: Sendable {
         self.totals = totals
         self.meanSlopes = meanSlopes
         meanTotal = (0..<width).map { j in (0..<nP).reduce(0.0) { $0 + meanSlopes[$1 * width + j] } }
+        var evenMean = [Double](repeating: 0, count: nO * nE)
+        for b in 0..<nB { for j in 0..<(nO * nE) { evenMean[j] += weights[b] * even[b * nO * nE + j] } }
+        self.evenMean = evenMean
+        evenCentred = even.indices.map { even[$0] - evenMean[$0 % (nO * nE)] }
         let draw = BackgroundDraws.importance(first: first, last: last, instance: instance, baselines: baselines,
                                               weights: weights)
         drawWeights = draw
@@ -113,18 +134,21 @@ struct BackgroundControlVariate: Sendable {
     }
 
     /// The control variate with one component, Σ_k β_k c^k for each output (`beta` is `[outputs × components]`), and
-    /// coefficient 1.
+    /// coefficient 1. The even components fold into the per-player slopes.
     func mixed(_ beta: [Double]) -> BackgroundControlVariate {
         precondition(beta.count == outputCount * components)
-        let nO = outputCount, nK = components
-        func fold(_ table: [Double]) -> [Double] {
-            let rows = table.count / (nO * nK)
+        let nO = outputCount, nK = components, nC = playerComponents, nE = evenComponents, nP = Double(playerCount)
+        // Σ_k β_k (per-player row) + multiplier · Σ_e β_e (even slope of `evenRow`).
+        func fold(_ table: [Double], even: [Double], evenRow: (Int) -> Int, multiplier: Double) -> [Double] {
+            let rows = table.count / (nO * nC)
             return [Double](unsafeUninitializedCapacity: rows * nO) { out, initialized in
                 table.withUnsafeBufferPointer { t in
                     for r in 0..<rows {
+                        let e = evenRow(r)
                         for o in 0..<nO {
                             var value = 0.0
-                            for k in 0..<nK { value += beta[o * nK + k] * t[(r * nO + o) * nK + k] }
+                            for k in 0..<nC { value += beta[o * nK + k] * t[(r * nO + o) * nC + k] }
+                            for k in 0..<nE { value += multiplier * beta[o * nK + nC + k] * even[(e * nO + o) * nE + k] }
                             out[r * nO + o] = value
                         }
                     }
@@ -132,13 +156,17 @@ struct BackgroundControlVariate: Sendable {
                 initialized = rows * nO
             }
         }
+        let players = playerCount
         var out = self
         out.components = 1
+        out.evenComponents = 0
         out.mix = [Double](repeating: 1, count: nO)
-        out.centred = fold(centred)
-        out.totals = fold(totals)
-        out.meanSlopes = fold(meanSlopes)
-        out.meanTotal = fold(meanTotal)
+        out.centred = fold(centred, even: evenCentred, evenRow: { $0 / players }, multiplier: 1)
+        out.totals = fold(totals, even: evenCentred, evenRow: { $0 }, multiplier: nP)
+        out.meanSlopes = fold(meanSlopes, even: evenMean, evenRow: { _ in 0 }, multiplier: 1)
+        out.meanTotal = fold(meanTotal, even: evenMean, evenRow: { _ in 0 }, multiplier: nP)
+        out.evenCentred = []
+        out.evenMean = []
         return out
     }
 
@@ -147,8 +175,10 @@ struct BackgroundControlVariate: Sendable {
     func meanGame(mask: UnsafePointer<UInt64>, wordCount: Int, size: Int, into out: UnsafeMutablePointer<Double>) {
         meanSlopes.withUnsafeBufferPointer { slopes in
             meanTotal.withUnsafeBufferPointer { total in
-                guard let s0 = slopes.baseAddress, let t0 = total.baseAddress else { return }
-                sum(s0, total: t0, mask: mask, wordCount: wordCount, size: size, into: out)
+                evenMean.withUnsafeBufferPointer { even in
+                    guard let s0 = slopes.baseAddress, let t0 = total.baseAddress else { return }
+                    sum(s0, total: t0, even: even.baseAddress, mask: mask, wordCount: wordCount, size: size, into: out)
+                }
             }
         }
     }
@@ -160,13 +190,15 @@ struct BackgroundControlVariate: Sendable {
     func addParts(background b: Int, mask: UnsafePointer<UInt64>, wordCount: Int, size: Int,
                   meanGame: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>,
                   base: UnsafeMutablePointer<Double>, corrections: UnsafeMutablePointer<Double>) {
-        let nO = outputCount, width = nO * components
+        let nO = outputCount, width = nO * components, stored = nO * playerComponents, nE = evenComponents
         let ratio = ratios[b]
         centred.withUnsafeBufferPointer { d in
             totals.withUnsafeBufferPointer { total in
-                guard let d0 = d.baseAddress, let t0 = total.baseAddress else { return }
-                sum(d0 + b * playerCount * width, total: t0 + b * width, mask: mask, wordCount: wordCount, size: size,
-                    into: scratch)
+                evenCentred.withUnsafeBufferPointer { even in
+                    guard let d0 = d.baseAddress, let t0 = total.baseAddress else { return }
+                    sum(d0 + b * playerCount * stored, total: t0 + b * stored, even: even.baseAddress.map { $0 + b * nO * nE },
+                        mask: mask, wordCount: wordCount, size: size, into: scratch)
+                }
             }
         }
         shifts.withUnsafeBufferPointer { shift in
@@ -174,63 +206,5 @@ struct BackgroundControlVariate: Sendable {
             for o in 0..<nO { base[o] += s0[b * nO + o] }
         }
         for j in 0..<width { corrections[j] += ratio * scratch[j] + (ratio - 1) * meanGame[j] }
-    }
-
-    /// Σ_{i∈S} row[i·width + j] for every column j of `width = outputs × components`, over S or, through `total`,
-    /// over its complement, whichever is smaller. The running sums stay in registers for up to four columns (two
-    /// outputs); wider rows take one pass per column.
-    @inline(__always)
-    private func sum(_ row: UnsafePointer<Double>, total: UnsafePointer<Double>, mask: UnsafePointer<UInt64>,
-                     wordCount: Int, size: Int, into out: UnsafeMutablePointer<Double>) {
-        let width = outputCount * components
-        let useComplement = 2 * size > playerCount
-        switch width {
-        case 1:
-            var a = 0.0
-            forEachMember(mask, wordCount: wordCount, complement: useComplement) { a += row[$0] }
-            out[0] = a
-        case 2:
-            var a = 0.0, b = 0.0
-            forEachMember(mask, wordCount: wordCount, complement: useComplement) {
-                a += row[2 * $0]
-                b += row[2 * $0 + 1]
-            }
-            out[0] = a
-            out[1] = b
-        case 4:
-            var a = 0.0, b = 0.0, c = 0.0, d = 0.0
-            forEachMember(mask, wordCount: wordCount, complement: useComplement) {
-                a += row[4 * $0]
-                b += row[4 * $0 + 1]
-                c += row[4 * $0 + 2]
-                d += row[4 * $0 + 3]
-            }
-            out[0] = a
-            out[1] = b
-            out[2] = c
-            out[3] = d
-        default:
-            for j in 0..<width {
-                var a = 0.0
-                forEachMember(mask, wordCount: wordCount, complement: useComplement) { a += row[$0 * width + j] }
-                out[j] = a
-            }
-        }
-        if useComplement { for j in 0..<width { out[j] = total[j] - out[j] } }
-    }
-
-    /// Calls `body` with each player in the coalition, or in its complement.
-    @inline(__always)
-    private func forEachMember(_ mask: UnsafePointer<UInt64>, wordCount: Int, complement: Bool, _ body: (Int) -> Void) {
-        let nP = playerCount
-        let lastBits = nP % 64 == 0 ? ~UInt64(0) : (UInt64(1) << UInt64(nP % 64)) - 1
-        for w in 0..<wordCount {
-            var bits = complement ? ~mask[w] : mask[w]
-            if complement && w == wordCount - 1 { bits &= lastBits }
-            while bits != 0 {
-                body(64 * w + bits.trailingZeroBitCount)
-                bits &= bits - 1
-            }
-        }
     }
 }

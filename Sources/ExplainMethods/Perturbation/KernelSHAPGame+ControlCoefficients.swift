@@ -6,7 +6,7 @@
 /// (`ControlMixFit`). D_k is the difference of the corrections e^k between a pair's members, and D₀ that of y₀ less
 /// that of the β = ½ mean game, which removes most of the signal v(S) − v(S̄) that would otherwise blur the fit.
 /// Pairs are weighted by scale² × draws, their weight in the sandwich variance. The pilot's own coalitions keep
-/// β = (½, ½); every later coalition uses the fitted β, which does not depend on its draws, so every estimate stays
+/// β = (½, ½, 0, 0, 0); every later coalition uses the fitted β, which does not depend on its draws, so every estimate stays
 /// exactly unbiased.
 extension KernelSHAPGame {
     /// Fits β on the pairs evaluated so far (the pilot round) and switches later evaluations to it; once.

@@ -15,7 +15,7 @@ extension KernelSHAPGame {
         var draws: [Int32] = []
         /// Pairs of `plan.pairs` that have their draws.
         var assignedPairs = 0
-        /// The two-component control variate, with β = (½, ½), that the pilot round is evaluated with.
+        /// The five-component control variate, with β = (½, ½, 0, 0, 0), that the pilot round is evaluated with.
         var control: BackgroundControlVariate?
         /// The control variate with β fitted on the pilot round, for every later coalition.
         var fitted: BackgroundControlVariate?
