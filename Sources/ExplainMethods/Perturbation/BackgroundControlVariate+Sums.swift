@@ -4,7 +4,7 @@ extension BackgroundControlVariate {
     /// components from `row` (`[players × outputs × playerComponents]`), over S or, through `total`, over its
     /// complement, whichever is smaller, and the even ones as |S| times their slope in `even`
     /// (`[outputs × evenComponents]`). The running sums stay in registers for up to four columns (two outputs); wider
-    /// rows take one pass per column.
+    /// rows add each member's contiguous row into `out`.
     @inline(__always)
     func sum(_ row: UnsafePointer<Double>, total: UnsafePointer<Double>, even: UnsafePointer<Double>?,
              mask: UnsafePointer<UInt64>, wordCount: Int, size: Int, into out: UnsafeMutablePointer<Double>) {
@@ -37,10 +37,10 @@ extension BackgroundControlVariate {
             out[2] = c
             out[3] = d
         default:
-            for j in 0..<width {
-                var a = 0.0
-                forEachMember(mask, wordCount: wordCount, complement: useComplement) { a += row[$0 * width + j] }
-                out[j] = a
+            for j in 0..<width { out[j] = 0 }
+            forEachMember(mask, wordCount: wordCount, complement: useComplement) { p in
+                let entry = row + p * width
+                for j in 0..<width { out[j] += entry[j] }
             }
         }
         if useComplement { for j in 0..<width { out[j] = total[j] - out[j] } }

@@ -1,15 +1,15 @@
 /// The per-background-row additive games that make single-background-row evaluations of v(S) cheap to use.
 ///
-/// For background row b there are two additive games, one per component k, g^k_b(S) = f(b) + Σ_{i∈S} c^k_{b,i}:
+/// For background row b there are five additive games g^k_b(S) = f(b) + Σ_{i∈S} c^k_{b,i}. The first two come from
+/// the size-1 and size-(M−1) coalitions, which are enumerated on the whole background anyway:
 /// ```
 /// first-order (k = F):  c^F_{b,i} = f(x_i, b_{−i}) − f(b) + r^F_b / M,
 /// last-order  (k = L):  c^L_{b,i} = f(x) − f(x_{−i}, b_i) + r^L_b / M,
 /// ```
-/// with r^k_b spreading the remainder so that g^k_b(N) = f(x). Both effects come from the size-1 and size-(M−1)
-/// coalitions, which are enumerated on the whole background anyway. Three even games give every player the same
-/// slope, (f(x) − f(b))/M, Σ_i (f(x_i, b_{−i}) − f(b))/M and Σ_i (f(x) − f(x_{−i}, b_i))/M, so that a fitted β can
-/// also weigh the remainders and the size of S; their sums over S are |S| times the slope. An evaluation f(x_S, b_S̄) of a row drawn with
-/// probability q_b (ratio ρ_b = w_b / q_b) is replaced by
+/// with r^k_b spreading the remainder so that g^k_b(N) = f(x). The other three are even, the same slope for every
+/// player: (f(x) − f(b))/M, Σ_i (f(x_i, b_{−i}) − f(b))/M and Σ_i (f(x) − f(x_{−i}, b_i))/M, so that a fitted β can
+/// also weigh the remainders and the size of S; their sums over S are |S| times the slope. An evaluation
+/// f(x_S, b_S̄) of a row drawn with probability q_b (ratio ρ_b = w_b / q_b) is replaced by
 /// ```
 /// y(S, b) = ρ_b f(x_S, b_S̄) + [f̄ − ρ_b f(b)] − Σ_k β_k e^k(S, b),
 /// e^k(S, b) = ρ_b Σ_{i∈S} c^k_{b,i} − Σ_b' w_b' Σ_{i∈S} c^k_{b',i},
@@ -17,8 +17,8 @@
 /// where f̄ = Σ_b w_b f(b). Each correction has expectation 0 over b ∼ q, so y(S, b) estimates
 /// v(S) = Σ_b w_b f(x_S, b_S̄) without bias for any β fixed before the draws; only its variance depends on β.
 /// β = (½, ½, 0, 0, 0) (`mix`) is the average game g_b = ½(g^F_b + g^L_b), which is exact along every b → x path
-/// for additive (linear) models. `mixed(_:)` folds a fitted β into a single component, so evaluating with it costs one sum
-/// (`KernelSHAPGame+ControlCoefficients.swift` fits β on a pilot round).
+/// for additive (linear) models. `mixed(_:)` folds a fitted β into a single component, so evaluating with it costs
+/// one sum (`KernelSHAPGame+ControlCoefficients.swift` fits β on a pilot round).
 ///
 /// Rows are drawn by importance rather than by w: with probability q_b ∝ w_b (s_b + s̄/10), where s_b sums
 /// |last-order − first-order effect| over players (normalised per output) and s̄ is its weighted mean, because rows
@@ -196,8 +196,9 @@ struct BackgroundControlVariate: Sendable {
             totals.withUnsafeBufferPointer { total in
                 evenCentred.withUnsafeBufferPointer { even in
                     guard let d0 = d.baseAddress, let t0 = total.baseAddress else { return }
-                    sum(d0 + b * playerCount * stored, total: t0 + b * stored, even: even.baseAddress.map { $0 + b * nO * nE },
-                        mask: mask, wordCount: wordCount, size: size, into: scratch)
+                    let evenRow = even.baseAddress.map { $0 + b * nO * nE }
+                    sum(d0 + b * playerCount * stored, total: t0 + b * stored, even: evenRow, mask: mask,
+                        wordCount: wordCount, size: size, into: scratch)
                 }
             }
         }
