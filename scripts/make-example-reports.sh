@@ -10,7 +10,7 @@ explain=.build/release/explain
 "$explain" --model samples/iris/model.json --input samples/iris/explain.csv --method all --rows 0-2 \
   --layer relu2 --out reports/iris-all.pdf --json reports/iris-all.json --quiet
 "$explain" --model samples/breast_cancer/model.json --input samples/breast_cancer/explain.csv --method kernelshap \
-  --rows 0-1 --out reports/breast_cancer-kernelshap.pdf --json reports/breast_cancer-kernelshap.json --quiet
+  --rows 0-1 --tolerance 0.02 --samples 100000 --out reports/breast_cancer-kernelshap.pdf --json reports/breast_cancer-kernelshap.json --quiet
 "$explain" --model samples/digits/model.json --input samples/digits/explain.csv --method integrated-gradients \
   --rows 0-1 --layer relu5 --out reports/digits-integrated-gradients.pdf --quiet
 pages=$(mktemp -d)

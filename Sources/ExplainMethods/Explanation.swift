@@ -27,12 +27,14 @@ public struct Explanation: Codable, Sendable, Equatable {
     public var featureLabels: [String]?
     /// All model outputs for the row (for `predict`); nil otherwise.
     public var outputs: [Double]?
+    /// The sampling rounds' error bars (sampled KernelSHAP); nil otherwise.
+    public var convergence: [ConvergencePoint]?
 
     public init(
         row: Int, target: Int, targetName: String, prediction: Double, baseValue: Double? = nil,
         attributions: [Double], stdErrors: [Double]? = nil, fidelity: Double? = nil,
         diagnostics: [String: Double] = [:], flags: [String] = [], featureLabels: [String]? = nil,
-        outputs: [Double]? = nil
+        outputs: [Double]? = nil, convergence: [ConvergencePoint]? = nil
     ) {
         self.row = row
         self.target = target
@@ -46,10 +48,11 @@ public struct Explanation: Codable, Sendable, Equatable {
         self.flags = flags
         self.featureLabels = featureLabels
         self.outputs = outputs
+        self.convergence = convergence
     }
 
     enum CodingKeys: String, CodingKey {
-        case row, target, prediction, attributions, fidelity, diagnostics, flags, outputs
+        case row, target, prediction, attributions, fidelity, diagnostics, flags, outputs, convergence
         case targetName = "target_name", baseValue = "base_value", stdErrors = "std_errors"
         case featureLabels = "feature_labels"
     }

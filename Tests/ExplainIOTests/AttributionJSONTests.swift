@@ -78,6 +78,37 @@ struct AttributionJSONTests {
         #expect(try AttributionJSON.encode(back[0]) == bytes)
     }
 
+    @Test("a convergence trace is written last, one object per round with sorted keys, and decodes back")
+    func convergence() throws {
+        var r = Self.result()
+        r.explanations[0].convergence = [
+            ConvergencePoint(modelEvaluations: 2_169, coalitions: 216, maxStdError: 0.25, valueRange: 2),
+            ConvergencePoint(modelEvaluations: 4_281, coalitions: 428, maxStdError: 0.125, valueRange: 2.5),
+        ]
+        let bytes = try AttributionJSON.encode(r)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains("""
+                  "flags": ["exact"],
+                  "convergence": [
+                    {
+                      "coalitions": 216,
+                      "max_std_error": 0.25,
+                      "model_evaluations": 2169,
+                      "value_range": 2.0
+                    },
+            """))
+        let back = try AttributionJSON.decode(bytes, file: "a.json")
+        #expect(back == [r] && back[0].explanations[1].convergence == nil)
+        #expect(try AttributionJSON.encode(back[0]) == bytes)
+        let bad = text.replacingOccurrences(of: "\"coalitions\": 428", with: "\"coalitions\": -1")
+        do {
+            _ = try AttributionJSON.decode(Array(bad.utf8), file: "a.json")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("a.json") && error.description.contains("convergence[1].coalitions"))
+        }
+    }
+
     @Test("--method all writes a results array with the shared header, and decodes to every result")
     func all() throws {
         let results = [Self.result(method: "gradient"), Self.result(method: "lime")]

@@ -80,6 +80,51 @@ struct KernelSHAPOptionsTests {
         #expect(try strict.explanation().flags.contains("kernelshap_not_converged"))
     }
 
+    @Test("the convergence trace has a point per round: work grows, only the last round meets the tolerance, and the last is the final solve",
+          arguments: [nil, 2] as [Int?])
+    func convergenceTrace(perCoalition: Int?) throws {
+        // A three-output softmax MLP with 15 varying features, so that every output gets a trace.
+        let model = try KernelSHAPShortcutTests.model(inputs: 16, standardize: true, seed: 21)
+        let (background, x) = KernelSHAPShortcutTests.data(width: 16, rows: 24, constant: 5, seed: 22)
+        func run(samples: Int, tolerance: Double?) throws -> KernelSHAPResult {
+            var rng = SplitMix64(seed: 5)
+            return try KernelSHAPExplainer(background: background, samples: samples, tolerance: tolerance,
+                                           backgroundPerCoalition: perCoalition)
+                .explain(x, predictor: model, rng: &rng)
+        }
+        for (result, tolerance) in [(try run(samples: 20_000, tolerance: 0.003), 0.003),
+                                    (try run(samples: 3_000, tolerance: 1e-6), 1e-6)] {
+            #expect(!result.isExact)
+            let trace = result.convergence
+            #expect(trace.count == result.values.count && trace.allSatisfy { $0.count == trace[0].count })
+            #expect(trace[0].count >= 2)
+            for (o, points) in trace.enumerated() {
+                #expect(zip(points, points.dropFirst()).allSatisfy {
+                    $0.modelEvaluations < $1.modelEvaluations && $0.coalitions < $1.coalitions
+                })
+                let last = try #require(points.last)
+                #expect(last.modelEvaluations == result.modelEvaluations && last.coalitions == result.coalitions)
+                #expect(last.maxStdError == result.stdErrors[o].max())
+                // Over the players: feature 5 does not vary, so it is no player and its 0 is left out.
+                let values = result.values[o].enumerated().filter { $0.offset != 5 }.map(\.element)
+                #expect(last.valueRange == (values.max() ?? 0) - (values.min() ?? 0))
+            }
+            func meets(_ round: Int) -> Bool {
+                trace.allSatisfy { $0[round].maxStdError <= tolerance * $0[round].valueRange }
+            }
+            #expect((0..<(trace[0].count - 1)).allSatisfy { !meets($0) })
+            #expect(meets(trace[0].count - 1) == result.isConverged)
+            #expect(try result.explanation(target: .index(1)).convergence == trace[1])
+        }
+        let once = try run(samples: 600, tolerance: nil)
+        #expect(once.convergence.allSatisfy { $0.count == 1 && $0[0].modelEvaluations == once.modelEvaluations })
+        var rng = SplitMix64(seed: 5)
+        let exact = try KernelSHAPExplainer(background: background, samples: 1 << 15)
+            .explain(x, predictor: model, rng: &rng)
+        let explanation = try exact.explanation()
+        #expect(exact.isExact && exact.convergence.isEmpty && explanation.convergence == nil)
+    }
+
     @Test("top features keeps the k largest values per output, re-solved under efficiency")
     func topFeatures() throws {
         let full = try Self.explain(try Self.explainer(), seed: 3)

@@ -65,3 +65,41 @@ struct ReportLayoutTests {
         #expect(pages.map(\.section) == ["title", "training", "training layers", "training layers"])
     }
 }
+
+extension ReportLayoutTests {
+    /// The strings of a page's text elements.
+    static func texts(_ page: Page) -> [String] {
+        page.elements.compactMap { element in
+            if case .text(let item) = element.shape { return item.string }
+            return nil
+        }
+    }
+
+    @Test("a row with several sampling rounds gets a convergence plot with its tolerance; a single round gets none",
+          arguments: [false, true])
+    func convergencePlot(image: Bool) throws {
+        var input = image ? ReportFixtures.digits(methods: ["kernelshap"]) : ReportFixtures.tabular(explained: [0, 3])
+        input.results[0].parameters["tolerance"] = "0.02"
+        input.results[0].explanations[0].convergence = [
+            ConvergencePoint(modelEvaluations: 1_000, coalitions: 100, maxStdError: 0.04, valueRange: 1),
+            ConvergencePoint(modelEvaluations: 2_000, coalitions: 200, maxStdError: 0.03, valueRange: 1),
+            ConvergencePoint(modelEvaluations: 4_000, coalitions: 400, maxStdError: 0.019, valueRange: 1),
+        ]
+        input.results[0].explanations[1].convergence = [
+            ConvergencePoint(modelEvaluations: 1_000, coalitions: 100, maxStdError: 0.01, valueRange: 1),
+        ]
+        let pages = try ReportDocument.pages(for: input, maxPages: nil, measure: measure)
+        let rows = input.results[0].explanations.map(\.row)
+        let traced = try #require(pages.first { $0.section == "row \(rows[0])" })
+        let single = try #require(pages.first { $0.section == "row \(rows[1])" })
+        #expect(Self.texts(traced).contains(Labels.convergenceTitle))
+        #expect(!Self.texts(single).contains(Labels.convergenceTitle))
+        let curves = traced.elements.filter { $0.role == .curve }
+        #expect(Set(curves.compactMap(\.key)) == [Labels.relativeErrorSeries, Labels.toleranceSeries])
+        for element in traced.elements {
+            if case .polyline(let points) = element.shape {
+                #expect(points.allSatisfy { $0.y <= traced.size.height - PageTemplate.margin && $0.y >= 0 })
+            }
+        }
+    }
+}

@@ -5,7 +5,8 @@ import ExplainTensor
 ///
 /// Output is deterministic: known keys in a fixed order (`method`, `model`, `features`, `outputs`, `seed`,
 /// `parameters`, `explanations`; per explanation `row`, `target`, `target_name`, `prediction`, `base_value`,
-/// `attributions`, `std_errors`, `fidelity`, `diagnostics`, `flags`, then `feature_labels` and `outputs` when present),
+/// `attributions`, `std_errors`, `fidelity`, `diagnostics`, `flags`, then `feature_labels`, `outputs` and
+/// `convergence` when present),
 /// dictionary keys sorted, absent optional values as `null`, numbers in shortest round-trip form. So the same result
 /// always gives the same bytes, and decoding gives back an equal result.
 public enum AttributionJSON {
@@ -38,6 +39,16 @@ public enum AttributionJSON {
         ]
         if let labels = e.featureLabels { pairs.append(("feature_labels", JSONValue(labels))) }
         if let outputs = e.outputs { pairs.append(("outputs", JSONValue(outputs))) }
+        if let points = e.convergence {
+            pairs.append(("convergence", .array(points.map { point in
+                .object([
+                    ("coalitions", JSONValue(point.coalitions)),
+                    ("max_std_error", JSONValue(point.maxStdError)),
+                    ("model_evaluations", JSONValue(point.modelEvaluations)),
+                    ("value_range", JSONValue(point.valueRange)),
+                ])
+            })))
+        }
         return .object(pairs)
     }
 
@@ -130,6 +141,21 @@ public enum AttributionJSON {
             diagnostics: diagnostics,
             flags: try node.optionalField("flags")?.strings() ?? [],
             featureLabels: try node.optionalField("feature_labels")?.strings(),
-            outputs: try node.optionalField("outputs")?.doubles())
+            outputs: try node.optionalField("outputs")?.doubles(),
+            convergence: try node.optionalField("convergence").map(convergence))
+    }
+
+    /// The `convergence` array of an explanation: one object per sampling round.
+    static func convergence(_ node: JSONNode) throws(ExplainError) -> [ConvergencePoint] {
+        var points: [ConvergencePoint] = []
+        for point in try node.array() {
+            _ = try point.object()
+            points.append(ConvergencePoint(
+                modelEvaluations: try point.field("model_evaluations").int(minimum: 0),
+                coalitions: try point.field("coalitions").int(minimum: 0),
+                maxStdError: try point.field("max_std_error").double(),
+                valueRange: try point.field("value_range").double()))
+        }
+        return points
     }
 }

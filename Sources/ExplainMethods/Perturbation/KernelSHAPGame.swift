@@ -22,6 +22,8 @@ struct KernelSHAPGame {
         var stdErrors: [[Double]]
         var usedFallback: Bool
         var isConverged: Bool
+        /// One point per solve so far, `[output][round]` (`ConvergencePoint`).
+        var convergence: [[ConvergencePoint]] = []
     }
 
     var outputCount: Int { evaluator.outputCount }
@@ -44,7 +46,9 @@ struct KernelSHAPGame {
             plan.sample(coalitions: plan.budgetLeft, rng: &rng)
             drawBackground(rng: &rng)
             try evaluatePending(predictor: predictor)
-            return solve(converged: { _ in false })
+            var solution = solve(converged: { _ in false })
+            solution.convergence = trace(after: solution, before: [])
+            return solution
         }
         // An eighth of the budget, but no more than the default budget's worth (2M + 2048), so that a large budget
         // with a loose tolerance stops after a few cheap rounds.
@@ -52,15 +56,28 @@ struct KernelSHAPGame {
                              8 * plan.remainingClasses.count + 4 * playerCount)
         var sampled = 0
         var round = firstRound
+        var points = [[ConvergencePoint]]()
         while true {
             let added = plan.sample(coalitions: round, rng: &rng)
             sampled += added
             drawBackground(rng: &rng)
             try evaluatePending(predictor: predictor)
             fitControl()
-            let solution = solve { Self.meets(tolerance, $0) }
+            var solution = solve { Self.meets(tolerance, $0) }
+            points = trace(after: solution, before: points)
+            solution.convergence = points
             if solution.isConverged || added == 0 || plan.budgetLeft < 2 { return solution }
             round = max(sampled, 2)
+        }
+    }
+
+    /// `points` with one more point per output for `solution`: the model rows so far (the row and the background
+    /// included, as `KernelSHAPResult.modelEvaluations` counts them), the coalitions, and the errors.
+    private func trace(after solution: Solution, before points: [[ConvergencePoint]]) -> [[ConvergencePoint]] {
+        (0..<outputCount).map { o in
+            (o < points.count ? points[o] : []) + [ConvergencePoint(
+                modelEvaluations: evaluator.backgroundCount + 1 + evaluations, coalitions: plan.table.count,
+                values: solution.values[o], stdErrors: solution.stdErrors[o])]
         }
     }
 

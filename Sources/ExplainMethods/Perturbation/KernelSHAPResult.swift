@@ -30,10 +30,14 @@ public struct KernelSHAPResult: Sendable, Equatable {
     public var tolerance: Double?
     /// Whether the regression was singular and solved by the SVD fallback.
     public var usedSolverFallback: Bool
+    /// One point per round of sampled coalitions, `[output][round]`; empty when every coalition was enumerated.
+    /// The last point holds the full regression's errors (before any `topFeatures` restriction).
+    public var convergence: [[ConvergencePoint]]
 
     public init(row: Int, outputs: [Double], predictions: [Double], baseValues: [Double], values: [[Double]],
                 stdErrors: [[Double]], modelEvaluations: Int, coalitions: Int, varyingFeatureCount: Int,
-                isExact: Bool, isConverged: Bool, tolerance: Double?, usedSolverFallback: Bool) {
+                isExact: Bool, isConverged: Bool, tolerance: Double?, usedSolverFallback: Bool,
+                convergence: [[ConvergencePoint]] = []) {
         self.row = row
         self.outputs = outputs
         self.predictions = predictions
@@ -47,6 +51,7 @@ public struct KernelSHAPResult: Sendable, Equatable {
         self.isConverged = isConverged
         self.tolerance = tolerance
         self.usedSolverFallback = usedSolverFallback
+        self.convergence = convergence
     }
 
     /// The explanation of one output, shaped like CONTRACT.md §4.
@@ -80,6 +85,7 @@ public struct KernelSHAPResult: Sendable, Equatable {
                 "solver_fallback": usedSolverFallback ? 1 : 0,
                 "varying_features": Double(varyingFeatureCount),
             ],
-            flags: flags)
+            flags: flags,
+            convergence: convergence.indices.contains(index) && !convergence[index].isEmpty ? convergence[index] : nil)
     }
 }

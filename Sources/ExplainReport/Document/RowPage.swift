@@ -41,16 +41,37 @@ struct RowPage {
                                          into: &d)
             table.draw(in: Rect(x: rest.minX, y: y, width: rest.width * 0.6, height: rest.maxY - y),
                        measure: measure, into: &d)
+            if let figure = convergence(method: method, e) {
+                let plot = rest.inset(top: 6, left: rest.width * 0.64)
+                d.add(figure.draw(in: Rect(x: plot.minX, y: plot.minY, width: plot.width,
+                                           height: min(plot.height, Self.convergenceHeight)), measure: measure))
+            }
         } else {
             let (chartFrame, side) = content.sliceLeft(content.width * 0.66)
             d.add(AttributionChart(explanation: e, featureNames: input.featureNames, featureValues: values,
                                    method: method, topK: input.topK).draw(in: chartFrame, measure: measure))
-            let panel = side.inset(left: 24)
+            var panel = side.inset(left: 24)
+            if let figure = convergence(method: method, e) {
+                let (top, bottom) = panel.sliceTop(max(panel.height / 2, panel.height - Self.convergenceHeight))
+                d.add(figure.draw(in: bottom.inset(top: 12), measure: measure))
+                panel = top
+            }
             let y = PageTemplate.heading("Diagnostics", at: Point(panel.minX, panel.minY), measure: measure, into: &d)
             table.rows = PageTemplate.fitting(table.rows, table: table, height: panel.maxY - y, measure: measure)
             table.draw(in: Rect(x: panel.minX, y: y, width: panel.width, height: panel.maxY - y), measure: measure,
                        into: &d)
         }
+    }
+
+    /// The height of a row page's convergence plot.
+    static let convergenceHeight = 200.0
+
+    /// The convergence plot of a sampled explanation with at least two rounds, with the run's tolerance.
+    private func convergence(method: String, _ e: Explanation) -> ConvergenceFigure? {
+        guard let points = e.convergence else { return nil }
+        let parameters = input.results.first { $0.method == method }?.parameters
+        let figure = ConvergenceFigure(points: points, tolerance: parameters?["tolerance"].flatMap(Double.init))
+        return figure.isDrawable ? figure : nil
     }
 
     private func comparison(content: Rect, values: [Double]?, measure: any TextMeasuring, into d: inout Drawing) {

@@ -101,4 +101,9 @@ public enum Labels {
     public static let featureValueTitle = "feature value"
     public static let trainSeries = "train"
     public static let validationSeries = "validation"
+    public static let convergenceTitle = "Convergence: error bars after each round"
+    public static let modelEvaluationsAxis = "model evaluations"
+    public static let relativeErrorAxis = "max SE / (max φ − min φ)"
+    public static let relativeErrorSeries = "max SE / range"
+    public static let toleranceSeries = "tolerance"
 }
