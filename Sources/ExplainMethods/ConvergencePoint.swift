@@ -25,6 +25,9 @@ public struct ConvergencePoint: Codable, Sendable, Equatable {
                   valueRange: (values.max() ?? 0) - (values.min() ?? 0))
     }
 
+    /// Whether the error bars are within `tolerance` of the spread: max SE ≤ tolerance · (max φ − min φ).
+    public func meets(_ tolerance: Double) -> Bool { maxStdError <= tolerance * valueRange }
+
     enum CodingKeys: String, CodingKey {
         case coalitions
         case modelEvaluations = "model_evaluations", maxStdError = "max_std_error", valueRange = "value_range"

@@ -102,8 +102,7 @@ struct KernelSHAPGame {
     /// Whether every output's largest standard error is within `tolerance` of its value range.
     static func meets(_ tolerance: Double, _ solution: Solution) -> Bool {
         zip(solution.values, solution.stdErrors).allSatisfy { values, errors in
-            let range = (values.max() ?? 0) - (values.min() ?? 0)
-            return (errors.max() ?? 0) <= tolerance * range
+            ConvergencePoint(modelEvaluations: 0, coalitions: 0, values: values, stdErrors: errors).meets(tolerance)
         }
     }
 
