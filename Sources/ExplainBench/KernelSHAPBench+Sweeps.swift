@@ -12,7 +12,9 @@ extension KernelSHAPBenchmark {
         for item in spec.split(separator: ",") {
             let parts = item.split(separator: ":").compactMap { Int($0) }
             guard parts.count == 2 else { continue }
-            let explainer = try KernelSHAPExplainer(background: bg, samples: parts[0], backgroundPerCoalition: parts[1])
+            // Rows per coalition 0 means the whole background.
+            let explainer = try KernelSHAPExplainer(background: bg, samples: parts[0],
+                                                    backgroundPerCoalition: parts[1] > 0 ? parts[1] : nil)
             var error = 0.0, squares = 0.0, evaluations = 0
             let start = processCPUSeconds()
             for seed in 0..<seeds {
@@ -107,7 +109,9 @@ extension KernelSHAPBenchmark {
         let perCoalitionSweep: [(rows: Int, samples: [Int])] = [
             (1, [2000, 4000, 8000, 12000, 16000, 24000]),
             (2, [1000, 2000, 4000, 6000, 7000, 8000, 9000, 10000, 12000]),
+            (3, [1000, 2000, 3000, 3500, 4000, 4500, 5000, 6000]),
             (4, [500, 1000, 2000, 3000, 4000, 4500, 5000, 5500, 6000, 8000]),
+            (6, [600, 1200, 2000, 2500, 3000, 3500, 4000, 5000]),
             (10, [300, 500, 800, 1200, 1600, 2400, 2800, 3200]),
         ]
         for (perCoalition, budgets) in perCoalitionSweep {

@@ -22,6 +22,8 @@ struct KernelSHAPRegressionTests {
                                               pairs: plan.pairs, strata: plan.strata())
         let solution = regression.solve(players: Array(0..<m), outputs: [0, 1])
         let oracle = Self.denseOracle(plan: plan, targets: targets, outputs: outputs, gaps: gaps)
+        let design = PairDesign(players: Array(0..<m), playerCount: m, wordCount: plan.table.wordCount)
+        #expect(regression.classIntercepts(design, outputs: [0, 1]).groupCount > 0, "some sampled class has an intercept")
         for o in 0..<outputs {
             let scale = oracle.errors[o].max() ?? 1
             #expect(scale > 0)
@@ -33,45 +35,66 @@ struct KernelSHAPRegressionTests {
         }
     }
 
-    /// φ from the constrained normal equations over every coalition, and √diag of A⁻¹ G A⁻¹ with
-    /// G = Σ_s c_s Σ_u n_u (g_u − ḡ_s)(g_u − ḡ_s)ᵀ built from explicitly centred pair gradients.
+    /// φ from the constrained normal equations over every coalition, with a dummy column per coalition size for the
+    /// sampled sizes whose class has an intercept, and √diag of the φ block of A⁻¹ G A⁻¹ with
+    /// G = Σ_s c_s Σ_u n_u (g_u − ḡ_s)(g_u − ḡ_s)ᵀ built from explicitly centred pair gradients (both members'
+    /// design rows, dummies included, times their residuals).
     static func denseOracle(plan: CoalitionPlan, targets: [Double], outputs: Int, gaps: [Double])
         -> (values: [[Double]], errors: [[Double]]) {
         let m = plan.playerCount, q = m - 1, last = m - 1
         let weights = plan.weights()
         func z(_ i: Int, _ j: Int) -> Double { plan.table.contains(i, player: j) ? 1 : 0 }
-        var a = [Double](repeating: 0, count: q * q)
-        var b = [[Double]](repeating: [Double](repeating: 0, count: q), count: outputs)
-        for i in 0..<plan.table.count where weights[i] > 0 {
-            let x = (0..<q).map { z(i, $0) - z(i, last) }
-            for r in 0..<q { for c in 0..<q { a[r * q + c] += weights[i] * x[r] * x[c] } }
-            for o in 0..<outputs {
-                let y = targets[i * outputs + o] - z(i, last) * gaps[o]
-                for r in 0..<q { b[o][r] += weights[i] * x[r] * y }
-            }
+        func size(_ i: Int) -> Int { (0..<m).filter { plan.table.contains(i, player: $0) }.count }
+        // Sizes with their own intercept: both sizes of every class of at least `minimumPairs` sampled pairs, the
+        // middle class excepted.
+        var pairsPerClass = [Int: Int]()
+        for pair in plan.pairs { pairsPerClass[min(size(pair.first), m - size(pair.first)), default: 0] += 1 }
+        let dummySizes = pairsPerClass.keys.sorted()
+            .filter { 2 * $0 != m && pairsPerClass[$0, default: 0] >= KernelSHAPRegression.ClassIntercepts.minimumPairs }
+            .flatMap { [$0, m - $0] }
+        let sampled = Set(plan.pairs.flatMap { [$0.first, $0.second] })
+        let n = q + dummySizes.count
+        func row(_ i: Int) -> [Double] {
+            let dummies = dummySizes.map { sampled.contains(i) && size(i) == $0 ? 1.0 : 0 }
+            return (0..<q).map { z(i, $0) - z(i, last) } + dummies
         }
-        let inverse = WeightedRidge.inverse(a, n: q)
-        let reduced = b.map { column in (0..<q).map { r in (0..<q).reduce(0.0) { $0 + inverse[r * q + $1] * column[$1] } } }
-        let values = (0..<outputs).map { o in reduced[o] + [gaps[o] - reduced[o].reduce(0, +)] }
+        func target(_ i: Int, _ o: Int) -> Double { targets[i * outputs + o] - z(i, last) * gaps[o] }
+        var a = [Double](repeating: 0, count: n * n)
+        var b = [[Double]](repeating: [Double](repeating: 0, count: n), count: outputs)
+        for i in 0..<plan.table.count where weights[i] > 0 {
+            let x = row(i)
+            for r in 0..<n { for c in 0..<n { a[r * n + c] += weights[i] * x[r] * x[c] } }
+            for o in 0..<outputs { for r in 0..<n { b[o][r] += weights[i] * x[r] * target(i, o) } }
+        }
+        let inverse = WeightedRidge.inverse(a, n: n)
+        let theta = b.map { column in (0..<n).map { r in (0..<n).reduce(0.0) { $0 + inverse[r * n + $1] * column[$1] } } }
+        let values = (0..<outputs).map { o in Array(theta[o][0..<q]) + [gaps[o] - theta[o][0..<q].reduce(0, +)] }
         let strata = plan.strata()
         let errors = (0..<outputs).map { o -> [Double] in
-            var g = [Double](repeating: 0, count: q * q)
+            var g = [Double](repeating: 0, count: n * n)
             for (s, stratum) in strata.enumerated() where stratum.draws > 1 {
                 let members = plan.pairs.filter { $0.stratum == s }
                 let gradients = members.map { pair -> [Double] in
-                    let (rep, other) = z(pair.first, last) == 0 ? (pair.first, pair.second) : (pair.second, pair.first)
-                    let zs = (0..<q).map { z(rep, $0) }
-                    let fitted = (0..<q).reduce(0.0) { $0 + zs[$1] * reduced[o][$1] }
-                    let d = targets[rep * outputs + o] - targets[other * outputs + o] + gaps[o] - 2 * fitted
-                    return zs.map { d * $0 }
+                    var gradient = [Double](repeating: 0, count: n)
+                    for i in [pair.first, pair.second] {
+                        let x = row(i)
+                        let residual = target(i, o) - (0..<n).reduce(0.0) { $0 + x[$1] * theta[o][$1] }
+                        for r in 0..<n { gradient[r] += x[r] * residual }
+                    }
+                    // HC2 for the intercept: residuals scaled by 1/√(1 − w_u/W_c), W_c the class's weight.
+                    func sizeClass(_ p: SampledPair) -> Int { min(size(p.first), m - size(p.first)) }
+                    guard dummySizes.contains(size(pair.first)) else { return gradient }
+                    let classWeight = plan.pairs.filter { sizeClass($0) == sizeClass(pair) }
+                        .reduce(0.0) { $0 + weights[$1.first] }
+                    return gradient.map { $0 / (1 - weights[pair.first] / classWeight).squareRoot() }
                 }
                 let drawn = members.reduce(0.0) { $0 + $1.count }
-                let mean = (0..<q).map { j in zip(members, gradients).reduce(0.0) { $0 + $1.0.count * $1.1[j] } / drawn }
+                let mean = (0..<n).map { j in zip(members, gradients).reduce(0.0) { $0 + $1.0.count * $1.1[j] } / drawn }
                 let c = stratum.scale * stratum.scale * stratum.draws * (1 - stratum.finitePopulationFraction)
                     / (stratum.draws - 1)
                 for (pair, gradient) in zip(members, gradients) {
-                    for r in 0..<q {
-                        for k in 0..<q { g[r * q + k] += c * pair.count * (gradient[r] - mean[r]) * (gradient[k] - mean[k]) }
+                    for r in 0..<n {
+                        for k in 0..<n { g[r * n + k] += c * pair.count * (gradient[r] - mean[r]) * (gradient[k] - mean[k]) }
                     }
                 }
             }
@@ -79,7 +102,7 @@ struct KernelSHAPRegressionTests {
             for r in 0..<q {
                 for k in 0..<q {
                     var total = 0.0
-                    for i in 0..<q { for j in 0..<q { total += inverse[r * q + i] * g[i * q + j] * inverse[j * q + k] } }
+                    for i in 0..<n { for j in 0..<n { total += inverse[r * n + i] * g[i * n + j] * inverse[j * n + k] } }
                     covariance[r * q + k] = total
                 }
             }

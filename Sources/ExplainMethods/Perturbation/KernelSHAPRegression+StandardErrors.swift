@@ -17,10 +17,14 @@ extension KernelSHAPRegression {
     /// ```
     /// and likewise for Σ_i a_{u,i}. One pass over blocks of pairs builds the 0/1 rows Z and gets every a_u, Σ_i a_{u,i}
     /// and z_u·φ from one dgemm shared by all outputs; two more small products weight the squares and sum each
-    /// stratum's rows for every output at once.
-    func standardErrors(_ design: PairDesign, outputs: [Int], values: [[Double]], inverse: [Double]) -> [[Double]] {
+    /// stratum's rows for every output at once. A pair in a class with an intercept (`ClassIntercepts`) uses its
+    /// centred row, z_u − σ_u S_c / W_c (so a_u less σ_u A⁻¹S_c / W_c), and its residual less σ_u δ̂_c, scaled by
+    /// 1/√(1 − w_u / W_c) for the intercept's own leverage (HC2).
+    func standardErrors(_ design: PairDesign, outputs: [Int], values: [[Double]], inverse: [Double],
+                        intercepts: ClassIntercepts) -> [[Double]] {
         let q = design.columnCount, nO = outputs.count
-        let usable = pairs.filter { strata[$0.stratum].draws > 1 }
+        let usable = pairs.indices.filter { strata[pairs[$0].stratum].draws > 1 }
+        let (shifts, offsets) = intercepts.corrections(inverse: inverse, values: values, q: q)
         guard !usable.isEmpty, q > 0 else { return outputs.map { _ in [Double](repeating: 0, count: q + 1) } }
         let coefficients = strata.map { stratum in
             stratum.scale * stratum.scale * stratum.draws * (1 - stratum.finitePopulationFraction) / (stratum.draws - 1)
@@ -57,7 +61,7 @@ extension KernelSHAPRegression {
                     columns.withUnsafeMutableBufferPointer { cp in
                         guard let z0 = zp.baseAddress, let c0 = cp.baseAddress else { return }
                         for r in 0..<rows {
-                            let pair = usable[start + r]
+                            let pair = pairs[usable[start + r]]
                             let first = design.isRepresentative(w0 + pair.first * table.wordCount)
                             (representatives[r], others[r]) = first ? (pair.first, pair.second) : (pair.second, pair.first)
                             let count = design.columns(of: w0 + representatives[r] * table.wordCount, into: c0)
@@ -68,16 +72,25 @@ extension KernelSHAPRegression {
                 cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(width), Int32(q), 1, z,
                             Int32(q), right, Int32(width), 0, &products, Int32(width))
                 // Per row and output: c n d² (weights) and n d (sums), and the squares a_{u,i}² shared by all outputs.
-                products.withUnsafeBufferPointer { pp in
+                products.withUnsafeMutableBufferPointer { pp in
                     squaredProducts.withUnsafeMutableBufferPointer { qp in
                         guard let p0 = pp.baseAddress, let q0 = qp.baseAddress else { return }
                         for r in 0..<rows {
-                            let pair = usable[start + r], s = representatives[r], other = others[r]
+                            let u = usable[start + r], pair = pairs[u], s = representatives[r], other = others[r]
                             let row = p0 + r * width
                             drawCounts[pair.stratum] += pair.count
+                            // A class intercept centres the row (a_u − σ A⁻¹S_c/W_c) and shifts the residual by σ δ̂_c.
+                            let group = intercepts.groupOfPair[u], sigma = intercepts.orientation[u]
+                            // The intercept's own leverage, w_u / W_c, shrinks the residual: HC2 scales it back.
+                            var inflation = 1.0
+                            if group >= 0 {
+                                for i in 0...q { row[i] -= sigma * shifts[group * (q + 1) + i] }
+                                inflation = 1 / (1 - self.weights[s] / intercepts.weight[group]).squareRoot()
+                            }
                             for (t, o) in outputs.enumerated() {
-                                let d = targets[s * outputCount + o] - targets[other * outputCount + o] + gaps[o]
+                                var d = targets[s * outputCount + o] - targets[other * outputCount + o] + gaps[o]
                                     - 2 * row[q + 1 + t]
+                                if group >= 0 { d = (d - sigma * offsets[group * nO + t]) * inflation }
                                 weights[r * nO + t] = coefficients[pair.stratum] * pair.count * d * d
                                 sums[r * nO + t] = pair.count * d
                             }
@@ -91,9 +104,9 @@ extension KernelSHAPRegression {
                 // A⁻¹ t_s += Σ_u n d a_u over each run of rows from one stratum (pairs are added stratum by stratum).
                 var run = 0
                 while run < rows {
-                    let stratum = usable[start + run].stratum
+                    let stratum = pairs[usable[start + run]].stratum
                     var end = run + 1
-                    while end < rows && usable[start + end].stratum == stratum { end += 1 }
+                    while end < rows && pairs[usable[start + end]].stratum == stratum { end += 1 }
                     sums.withUnsafeBufferPointer { vp in
                         products.withUnsafeBufferPointer { pp in
                             totals.withUnsafeMutableBufferPointer { tp in

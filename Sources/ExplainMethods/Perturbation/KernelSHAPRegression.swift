@@ -10,7 +10,8 @@ import ExplainTensor
 /// so Σ φ = Δ holds to float precision (Lundberg & Lee 2017; shap's KernelExplainer does the same). All outputs
 /// share the normal matrix A and are solved together. The sampling error comes from the delta method on the
 /// sampled pairs (Covert & Lee 2021): φ̂ − φ ≈ A⁻¹ Σ_pairs scale·(g_pair − E g) with g = x'_S r_S + x'_S̄ r_S̄,
-/// the pair's gradient at the solution, so Var φ̂ = A⁻¹ (Σ_strata scale²·n·(1 − k/N)·Cov g) A⁻¹.
+/// the pair's gradient at the solution, so Var φ̂ = A⁻¹ (Σ_strata scale²·n·(1 − k/N)·Cov g) A⁻¹. Sampled size classes
+/// get their own intercepts (KernelSHAPRegression+ClassIntercepts.swift).
 struct KernelSHAPRegression {
     let table: CoalitionTable
     /// The regression weight of each coalition.
@@ -41,7 +42,9 @@ struct KernelSHAPRegression {
         }
         let q = p - 1
         let design = PairDesign(players: players, playerCount: table.playerCount, wordCount: table.wordCount)
-        let (a, b) = normalEquations(design, outputs: outputs)
+        var (a, b) = normalEquations(design, outputs: outputs)
+        let intercepts = classIntercepts(design, outputs: outputs)
+        intercepts.project(a: &a, b: &b, q: q, outputCount: nO)
         var (reduced, inverse, usedFallback) = Self.solveSymmetric(a, b, q: q, rhsCount: nO)
         if !reduced.allSatisfy(\.isFinite) {
             usedFallback = true
@@ -53,7 +56,7 @@ struct KernelSHAPRegression {
             phi.append(gaps[outputs[t]] - phi.reduce(0, +))
             values.append(phi)
         }
-        let errors = standardErrors(design, outputs: outputs, values: values, inverse: inverse)
+        let errors = standardErrors(design, outputs: outputs, values: values, inverse: inverse, intercepts: intercepts)
         return Solution(values: values, stdErrors: errors, usedFallback: usedFallback)
     }
 
