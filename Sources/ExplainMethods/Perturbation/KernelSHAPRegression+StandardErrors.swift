@@ -24,8 +24,8 @@ extension KernelSHAPRegression {
                         intercepts: ClassIntercepts) -> [[Double]] {
         let q = design.columnCount, nO = outputs.count
         let usable = pairs.indices.filter { strata[pairs[$0].stratum].draws > 1 }
-        let (shifts, offsets) = intercepts.corrections(inverse: inverse, values: values, q: q)
         guard !usable.isEmpty, q > 0 else { return outputs.map { _ in [Double](repeating: 0, count: q + 1) } }
+        let (shifts, offsets) = intercepts.corrections(inverse: inverse, values: values, q: q)
         let coefficients = strata.map { stratum in
             stratum.scale * stratum.scale * stratum.draws * (1 - stratum.finitePopulationFraction) / (stratum.draws - 1)
         }
@@ -49,7 +49,7 @@ extension KernelSHAPRegression {
         var z = [Double](repeating: 0, count: blockRows * q)
         var products = [Double](repeating: 0, count: blockRows * width)
         var squaredProducts = [Double](repeating: 0, count: blockRows * (q + 1))
-        var weights = [Double](repeating: 0, count: blockRows * nO), sums = weights
+        var squareWeights = [Double](repeating: 0, count: blockRows * nO), sums = squareWeights
         var others = [Int](repeating: 0, count: blockRows), representatives = others
         var columns = [Int32](repeating: 0, count: q)
         table.words.withUnsafeBufferPointer { words in
@@ -71,7 +71,7 @@ extension KernelSHAPRegression {
                 }
                 cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(width), Int32(q), 1, z,
                             Int32(q), right, Int32(width), 0, &products, Int32(width))
-                // Per row and output: c n d² (weights) and n d (sums), and the squares a_{u,i}² shared by all outputs.
+                // Per row and output: c n d² (squareWeights) and n d (sums), and the squares a_{u,i}² shared by all outputs.
                 products.withUnsafeMutableBufferPointer { pp in
                     squaredProducts.withUnsafeMutableBufferPointer { qp in
                         guard let p0 = pp.baseAddress, let q0 = qp.baseAddress else { return }
@@ -85,13 +85,13 @@ extension KernelSHAPRegression {
                             var inflation = 1.0
                             if group >= 0 {
                                 for i in 0...q { row[i] -= sigma * shifts[group * (q + 1) + i] }
-                                inflation = 1 / (1 - self.weights[s] / intercepts.weight[group]).squareRoot()
+                                inflation = 1 / (1 - weights[s] / intercepts.weight[group]).squareRoot()
                             }
                             for (t, o) in outputs.enumerated() {
                                 var d = targets[s * outputCount + o] - targets[other * outputCount + o] + gaps[o]
                                     - 2 * row[q + 1 + t]
                                 if group >= 0 { d = (d - sigma * offsets[group * nO + t]) * inflation }
-                                weights[r * nO + t] = coefficients[pair.stratum] * pair.count * d * d
+                                squareWeights[r * nO + t] = coefficients[pair.stratum] * pair.count * d * d
                                 sums[r * nO + t] = pair.count * d
                             }
                             for i in 0...q { q0[r * (q + 1) + i] = row[i] * row[i] }
@@ -99,7 +99,7 @@ extension KernelSHAPRegression {
                     }
                 }
                 // Σ_u c n d² a_u² for every output at once.
-                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nO), Int32(q + 1), Int32(rows), 1, weights,
+                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(nO), Int32(q + 1), Int32(rows), 1, squareWeights,
                             Int32(nO), squaredProducts, Int32(q + 1), 1, &squares, Int32(q + 1))
                 // A⁻¹ t_s += Σ_u n d a_u over each run of rows from one stratum (pairs are added stratum by stratum).
                 var run = 0
