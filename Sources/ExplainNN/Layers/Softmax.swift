@@ -37,6 +37,19 @@ public struct Softmax: Layer {
         var out = input.scalars
         out.withUnsafeMutableBufferPointer { o in
             guard let o0 = o.baseAddress else { return }
+            if w == 2 {
+                // The same operations as below, unrolled for two classes (binary classifiers' usual head).
+                for r in 0..<n {
+                    let row = o0 + 2 * r
+                    let a = row[0], b = row[1], top = max(a, b)
+                    let ea: Float = a == top && top.isFinite ? 1 : Math.exp(a - top)
+                    let eb: Float = b == top && top.isFinite ? 1 : Math.exp(b - top)
+                    let inverse = 1 / (ea + eb)
+                    row[0] = ea * inverse
+                    row[1] = eb * inverse
+                }
+                return
+            }
             for r in 0..<n {
                 let row = o0 + r * w
                 var top = -Float.infinity
