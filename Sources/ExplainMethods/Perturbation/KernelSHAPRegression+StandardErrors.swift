@@ -19,16 +19,16 @@ extension KernelSHAPRegression {
     /// and z_u·φ from one dgemm shared by all outputs; two more small products weight the squares and sum each
     /// stratum's rows for every output at once. A pair in a class with an intercept (`ClassIntercepts`) uses its
     /// centred row, z_u − σ_u S_c / W_c (so a_u less σ_u A⁻¹S_c / W_c), and its residual less σ_u δ̂_c, scaled by
-    /// 1/√(1 − w_u / W_c) for the intercept's own leverage (HC2).
+    /// 1/√(1 − w_u / W_c) for the intercept's own leverage (HC2). Strata with a single draw have no spread of their
+    /// own; they are collapsed into one stratum (`VarianceStrata`).
     func standardErrors(_ design: PairDesign, outputs: [Int], values: [[Double]], inverse: [Double],
                         intercepts: ClassIntercepts) -> [[Double]] {
         let q = design.columnCount, nO = outputs.count
-        let usable = pairs.indices.filter { strata[pairs[$0].stratum].draws > 1 }
+        let estimation = VarianceStrata(strata)
+        let usable = pairs.indices.filter { estimation.stratum[pairs[$0].stratum] >= 0 }
         guard !usable.isEmpty, q > 0 else { return outputs.map { _ in [Double](repeating: 0, count: q + 1) } }
         let (shifts, offsets) = intercepts.corrections(inverse: inverse, values: values, q: q)
-        let coefficients = strata.map { stratum in
-            stratum.scale * stratum.scale * stratum.draws * (1 - stratum.finitePopulationFraction) / (stratum.draws - 1)
-        }
+        let coefficients = estimation.coefficients
         // The right-hand side [A⁻¹ | A⁻¹1 | φ], q × (q + 1 + nO), so one product gives a_u, Σ_i a_{u,i} and z_u·φ.
         let width = q + 1 + nO
         var right = [Double](repeating: 0, count: q * width)
@@ -44,8 +44,8 @@ extension KernelSHAPRegression {
         let blockRows = 256
         // Per output: Σ_u c n d² a_u² (q + 1 entries), then per stratum A⁻¹ t_s (q + 1 entries).
         var squares = [Double](repeating: 0, count: nO * (q + 1))
-        var totals = [Double](repeating: 0, count: strata.count * nO * (q + 1))
-        var drawCounts = [Double](repeating: 0, count: strata.count)  // N_s
+        var totals = [Double](repeating: 0, count: estimation.count * nO * (q + 1))
+        var drawCounts = [Double](repeating: 0, count: estimation.count)  // N_s
         var z = [Double](repeating: 0, count: blockRows * q)
         var products = [Double](repeating: 0, count: blockRows * width)
         var squaredProducts = [Double](repeating: 0, count: blockRows * (q + 1))
@@ -78,7 +78,8 @@ extension KernelSHAPRegression {
                         for r in 0..<rows {
                             let u = usable[start + r], pair = pairs[u], s = representatives[r], other = others[r]
                             let row = p0 + r * width
-                            drawCounts[pair.stratum] += pair.count
+                            let stratum = estimation.stratum[pair.stratum], unit = estimation.unitScale[pair.stratum]
+                            drawCounts[stratum] += pair.count
                             // A class intercept centres the row (a_u − σ A⁻¹S_c/W_c) and shifts the residual by σ δ̂_c.
                             let group = intercepts.groupOfPair[u], sigma = intercepts.orientation[u]
                             // The intercept's own leverage, w_u / W_c, shrinks the residual: HC2 scales it back.
@@ -91,8 +92,8 @@ extension KernelSHAPRegression {
                                 var d = targets[s * outputCount + o] - targets[other * outputCount + o] + gaps[o]
                                     - 2 * row[q + 1 + t]
                                 if group >= 0 { d = (d - sigma * offsets[group * nO + t]) * inflation }
-                                squareWeights[r * nO + t] = coefficients[pair.stratum] * pair.count * d * d
-                                sums[r * nO + t] = pair.count * d
+                                squareWeights[r * nO + t] = coefficients[stratum] * unit * unit * pair.count * d * d
+                                sums[r * nO + t] = unit * pair.count * d
                             }
                             for i in 0...q { q0[r * (q + 1) + i] = row[i] * row[i] }
                         }
@@ -104,9 +105,9 @@ extension KernelSHAPRegression {
                 // A⁻¹ t_s += Σ_u n d a_u over each run of rows from one stratum (pairs are added stratum by stratum).
                 var run = 0
                 while run < rows {
-                    let stratum = pairs[usable[start + run]].stratum
+                    let stratum = estimation.stratum[pairs[usable[start + run]].stratum]
                     var end = run + 1
-                    while end < rows && pairs[usable[start + end]].stratum == stratum { end += 1 }
+                    while end < rows && estimation.stratum[pairs[usable[start + end]].stratum] == stratum { end += 1 }
                     sums.withUnsafeBufferPointer { vp in
                         products.withUnsafeBufferPointer { pp in
                             totals.withUnsafeMutableBufferPointer { tp in
@@ -125,7 +126,7 @@ extension KernelSHAPRegression {
         return (0..<nO).map { t in
             var variance = Array(squares[(t * (q + 1))..<((t + 1) * (q + 1))])
             // Centring: − (c_s / N_s) (A⁻¹ t_s)² per stratum.
-            for s in strata.indices where drawCounts[s] > 0 {
+            for s in 0..<estimation.count where drawCounts[s] > 0 {
                 let factor = coefficients[s] / drawCounts[s], base = (s * nO + t) * (q + 1)
                 for i in 0...q { variance[i] -= factor * totals[base + i] * totals[base + i] }
             }
