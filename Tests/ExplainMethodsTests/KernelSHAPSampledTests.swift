@@ -34,6 +34,19 @@ struct KernelSHAPSampledTests {
         #expect(errors[2] < errors[0] / 3)
     }
 
+    @Test("too few sampled pairs for their spread to estimate the errors are flagged, and meet no tolerance",
+          arguments: KernelSHAPSampler.allCases)
+    func tooFewPairs(sampler: KernelSHAPSampler) throws {
+        // 24 players: 30 coalitions are 15 pairs for 23 parameters, so the fit interpolates them.
+        let few = try Self.run(samples: 30, sampler: sampler, seed: 3, tolerance: 0.9)
+        #expect(!few.isExact && !few.hasReliableStdErrors && !few.isConverged)
+        let flags = try few.explanation(target: .index(0)).flags
+        #expect(flags.contains("kernelshap_too_few_samples_for_std_errors") && flags.contains("kernelshap_not_converged"))
+        let enough = try Self.run(samples: 400, sampler: sampler, seed: 3)
+        let enoughFlags = try enough.explanation(target: .index(0)).flags
+        #expect(enough.hasReliableStdErrors && !enoughFlags.contains("kernelshap_too_few_samples_for_std_errors"))
+    }
+
     @Test("about 95% of values fall within 2 reported SEs of the truth", arguments: KernelSHAPSampler.allCases)
     func coverage(sampler: KernelSHAPSampler) throws {
         let runs = try (0..<8).map { try Self.run(samples: 400, sampler: sampler, seed: UInt64($0)) }

@@ -201,6 +201,7 @@ public struct KernelSHAPExplainer: Sendable {
         result.isExact = game.plan.isExhaustive
         result.isConverged = solution.isConverged
         result.usedSolverFallback = solution.usedFallback
+        result.hasReliableStdErrors = solution.hasReliableErrors
         result.convergence = solution.convergence
         return result
     }

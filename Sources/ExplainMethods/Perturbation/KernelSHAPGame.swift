@@ -21,6 +21,9 @@ struct KernelSHAPGame {
         var values: [[Double]]
         var stdErrors: [[Double]]
         var usedFallback: Bool
+        /// Whether the standard errors rest on enough sampled pairs (`KernelSHAPRegression.Solution`); a tolerance
+        /// is never met without it.
+        var hasReliableErrors = true
         var isConverged: Bool
         /// One point per solve so far, `[output][round]` (`ConvergencePoint`).
         var convergence: [[ConvergencePoint]] = []
@@ -95,6 +98,7 @@ struct KernelSHAPGame {
                 out.stdErrors[o][player] = part.stdErrors[0][position]
             }
             out.usedFallback = out.usedFallback || part.usedFallback
+            out.hasReliableErrors = out.hasReliableErrors && part.hasReliableErrors
         }
         return out
     }
@@ -147,8 +151,8 @@ struct KernelSHAPGame {
     private func solve(converged: (Solution) -> Bool) -> Solution {
         let s = regression().solve(players: Array(0..<playerCount), outputs: Array(0..<outputCount))
         var solution = Solution(values: s.values, stdErrors: s.stdErrors, usedFallback: s.usedFallback,
-                                isConverged: false)
-        solution.isConverged = converged(solution)
+                                hasReliableErrors: s.hasReliableErrors, isConverged: false)
+        solution.isConverged = s.hasReliableErrors && converged(solution)
         return solution
     }
 }

@@ -31,6 +31,10 @@ struct KernelSHAPRegression {
         var values: [[Double]]
         var stdErrors: [[Double]]
         var usedFallback: Bool
+        /// False when sampled pairs are in and the pairs number fewer than twice the fitted parameters (players − 1
+        /// and the class intercepts): the fit then nearly interpolates them, and their residuals, which the standard
+        /// errors are made of, shrink towards 0 (to 0 exactly once the pairs are no more than the parameters).
+        var hasReliableErrors = true
     }
 
     /// Solves for the Shapley values of `players` (the others are held at 0) for each of `outputs`.
@@ -57,7 +61,9 @@ struct KernelSHAPRegression {
             values.append(phi)
         }
         let errors = standardErrors(design, outputs: outputs, values: values, inverse: inverse, intercepts: intercepts)
-        return Solution(values: values, stdErrors: errors, usedFallback: usedFallback)
+        let pairCount = weights.reduce(0) { $0 + ($1 > 0 ? 1 : 0) } / 2
+        return Solution(values: values, stdErrors: errors, usedFallback: usedFallback,
+                        hasReliableErrors: pairs.isEmpty || pairCount >= 2 * (q + intercepts.groupCount))
     }
 
     /// A = Σ w x' x'ᵀ and B = Σ w x' y'ᵀ over the representatives of the complement pairs, with dsyrk and dgemm

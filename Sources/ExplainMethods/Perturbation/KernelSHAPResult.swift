@@ -30,6 +30,9 @@ public struct KernelSHAPResult: Sendable, Equatable {
     public var tolerance: Double?
     /// Whether the regression was singular and solved by the SVD fallback.
     public var usedSolverFallback: Bool
+    /// False when the sampled pairs were too few for their spread to estimate the standard errors (fewer than twice
+    /// the fitted parameters, so the fit nearly interpolates them); the errors are then too small, possibly 0.
+    public var hasReliableStdErrors = true
     /// One point per round of sampled coalitions, `[output][round]`; empty when every coalition was enumerated.
     /// The last point holds the full regression's errors (before any `topFeatures` restriction).
     public var convergence: [[ConvergencePoint]]
@@ -73,6 +76,7 @@ public struct KernelSHAPResult: Sendable, Equatable {
         var flags = [String]()
         if usedSolverFallback { flags.append("kernelshap_singular_regression") }
         if tolerance != nil && !isConverged { flags.append("kernelshap_not_converged") }
+        if !hasReliableStdErrors { flags.append("kernelshap_too_few_samples_for_std_errors") }
         return Explanation(
             row: row, target: index, targetName: outputNames?[index] ?? String(index),
             prediction: predictions[index], baseValue: baseValues[index],
