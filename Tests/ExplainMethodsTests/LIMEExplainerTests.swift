@@ -244,5 +244,24 @@ struct LIMEExplainerTests {
         #expect(labels[3] == "d > \(LIMEFormat.number(stats.quartiles[3][2]))")
         #expect(e.flags.contains("low_fidelity"))
         #expect(e.attributions.filter { $0 != 0 }.count == 2 && e.diagnostics["selected_features"] == 2)
+        #expect(!e.flags.contains("lime_too_few_samples_for_std_errors"))
+    }
+
+    @Test("too few samples for the surrogate's standard errors are flagged")
+    func tooFewSamples() throws {
+        let (stats, background) = LIMEFixtures.training(width: width)
+        let linear = ClosurePredictor(inputWidth: 4, outputCount: 1) { batch in
+            Tensor(shape: [batch.batchSize, 1], scalars: (0..<batch.batchSize).map { r in
+                batch.scalars[r * 4] + 2 * batch.scalars[r * 4 + 1] - batch.scalars[r * 4 + 3]
+            })
+        }
+        let x: [Float] = [0.5, -0.2, 1, 2]
+        for (samples, flagged) in [(9, true), (10, false)] {
+            // Four features and an intercept: ten samples are twice the parameters.
+            let explainer = try LIMEExplainer(featureStats: stats, background: background, samples: samples)
+            var rng = SplitMix64(seed: 2)
+            let e = try explainer.explain(x, row: 0, target: .index(0), predictor: linear, rng: &rng)
+            #expect(e.flags.contains("lime_too_few_samples_for_std_errors") == flagged, "\(samples) samples")
+        }
     }
 }

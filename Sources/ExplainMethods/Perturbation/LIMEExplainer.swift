@@ -158,6 +158,9 @@ public struct LIMEExplainer: Sendable {
         var flags = [String]()
         if fit.rSquared < Self.lowFidelityThreshold { flags.append("low_fidelity") }
         if fit.method == .leastSquares { flags.append("surrogate_least_squares_fallback") }
+        // With fewer samples than twice the fitted parameters the surrogate nearly interpolates them, and the
+        // sandwich standard errors, made of its residuals, come out too small.
+        if samples < 2 * (selected.count + 1) { flags.append("lime_too_few_samples_for_std_errors") }
         let labels: [String] = (0..<m).map { j in
             guard let d = sampler.discretizer else { return featureNames[j] }
             return d.label(feature: j, bin: hood.instanceBins[j], name: featureNames[j])
