@@ -179,6 +179,14 @@ enum DecimalParser {
         return text.withUTF8 { b in b.baseAddress.flatMap { base in terminated(base, b.count) { double($0, 0, b.count) } } }
     }
 
+    /// What a 32-bit value needed, for an error about `text` (a literal that did not give a finite `Float`): "a finite
+    /// number", or, for a finite decimal beyond ±3.4e38 such as `1e39`, that the number must fit a 32-bit float.
+    static func float32Expectation(_ text: String) -> String {
+        let trimmed = String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        guard let d = double(trimmed), d.isFinite else { return "a finite number" }
+        return "a finite number within ±3.4e38 (a 32-bit float)"
+    }
+
     /// Runs `body` on the bytes with a guaranteed non-numeric byte after them (the C functions read up to it).
     @inline(__always)
     static func terminated<R>(_ base: UnsafePointer<UInt8>, _ count: Int, _ body: (UnsafePointer<UInt8>) -> R) -> R {

@@ -65,7 +65,6 @@ struct CSVTableTests {
         ("a,b\n1,2\n3,abc\n", "x.csv:3 (b)", "\"abc\""),
         ("a,b\n1,2\n3,NaN\n", "x.csv:3 (b)", "\"NaN\""),
         ("a,b\n1,inf\n", "x.csv:2 (b)", "\"inf\""),
-        ("a,b\n1,1e39\n", "x.csv:2 (b)", "\"1e39\""),
         ("a,b\n,2\n", "x.csv:2 (a)", "\"\""),
         ("a,b\n0x10,2\n", "x.csv:2 (a)", "\"0x10\""),
         ("a,b\n1.2.3,2\n", "x.csv:2 (a)", "\"1.2.3\""),
@@ -77,6 +76,17 @@ struct CSVTableTests {
         #expect(error.code == .invalidInput)
         #expect(error.location == location)
         #expect(error.message == "expected a finite number, got \(got)")
+    }
+
+    @Test("a finite number beyond Float's range is an error that says why", arguments: [
+        ("a,b\n1,1e39\n", "x.csv:2 (b)", "\"1e39\""),
+        ("a,b\n1, -3.5e38 \n", "x.csv:2 (b)", "\" -3.5e38 \""),
+        ("a,b\n\"1e40\",2\n", "x.csv:2 (a)", "\"1e40\""),
+    ])
+    func beyondFloatRange(text: String, location: String, got: String) throws {
+        let error = try #require(failure(text))
+        #expect(error.location == location)
+        #expect(error.message == "expected a finite number within ±3.4e38 (a 32-bit float), got \(got)")
     }
 
     @Test("empty, header-only, ragged and unterminated files are errors", arguments: [

@@ -116,11 +116,12 @@ extension CSVTable {
     }
 
     func cellError(_ scanner: CSVScanner, _ cell: CSVScanner.Cell, row: Int, column: Int) -> ExplainError {
-        let shown = Echo.quoted(scanner.text(of: cell)) {
+        let text = scanner.text(of: cell)
+        let shown = Echo.quoted(text) {
             $0.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
                 .replacingAll("\n", with: "\\n").replacingAll("\r", with: "\\r")
         }
-        return ExplainError(.invalidInput, "expected a finite number, got \(shown)",
+        return ExplainError(.invalidInput, "expected \(DecimalParser.float32Expectation(text)), got \(shown)",
                             at: "\(name):\(rowLines[row]) (\(Echo.text(header[column])))")
     }
 }

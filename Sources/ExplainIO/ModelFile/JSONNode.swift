@@ -43,6 +43,12 @@ struct JSONNode {
         return JSONNode(v, path: child(key), file: file, code: code)
     }
 
+    /// What a non-finite 32-bit value should have been (see `DecimalParser.float32Expectation`).
+    var finiteExpectation: String {
+        if case let .number(t) = value { return DecimalParser.float32Expectation(t) }
+        return "a finite number"
+    }
+
     func typeError(_ expected: String) -> ExplainError {
         let got: String
         switch value {
@@ -81,7 +87,7 @@ struct JSONNode {
 
     func float() throws(ExplainError) -> Float {
         guard let f = value.floatValue else { throw typeError("a number") }
-        guard f.isFinite else { throw typeError("a finite number") }
+        guard f.isFinite else { throw typeError(finiteExpectation) }
         return f
     }
 
@@ -116,7 +122,8 @@ struct JSONNode {
         out.reserveCapacity(a.count)
         for (i, v) in a.enumerated() {
             guard let f = v.floatValue, f.isFinite else {
-                throw JSONNode(v, path: "\(path)[\(i)]", file: file, code: code).typeError(v.floatValue == nil ? "a number" : "a finite number")
+                let node = JSONNode(v, path: "\(path)[\(i)]", file: file, code: code)
+                throw node.typeError(v.floatValue == nil ? "a number" : node.finiteExpectation)
             }
             out.append(f)
         }
