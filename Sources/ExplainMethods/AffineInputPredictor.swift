@@ -13,4 +13,14 @@ public protocol AffineInputPredictor: BatchPredictor {
 
     /// g: outputs `[N, outputCount]` from pre-activations `[N, hidden]`.
     func predict(preActivations: Tensor) throws -> Tensor
+
+    /// g prepared once for many calls, with whatever does not change between them worked out up front (a model's
+    /// layer plan). The default is `predict(preActivations:)` itself.
+    func preActivationPredictor() -> (Tensor) throws -> Tensor
+}
+
+extension AffineInputPredictor {
+    public func preActivationPredictor() -> (Tensor) throws -> Tensor {
+        { try self.predict(preActivations: $0) }
+    }
 }

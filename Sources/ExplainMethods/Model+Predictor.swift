@@ -29,11 +29,24 @@ extension Model: AffineInputPredictor {
     /// g from the first layer's pre-activations (`Model.infer(preActivations:)`), validating the width.
     public func predict(preActivations: Tensor) throws -> Tensor {
         guard let hidden = preActivationWidth else {
-            throw ExplainError(.invalidArgument, "model \(name) does not start with a dense layer on flat rows")
+            throw ExplainError(.invalidArgument, "model \(name) does not start with a dense layer on flat rows or a small convolution")
         }
         guard preActivations.sampleCount == hidden else {
             throw ExplainError(.invalidInput, "pre-activations have \(preActivations.sampleCount) values, model \(name) expects \(hidden)")
         }
         return infer(preActivations: preActivations)
+    }
+
+    /// `predict(preActivations:)` with the layer plan worked out once (`Model.preActivationInference`).
+    public func preActivationPredictor() -> (Tensor) throws -> Tensor {
+        guard let hidden = preActivationWidth, let rest = preActivationInference() else {
+            return { try self.predict(preActivations: $0) }
+        }
+        return { [name] h in
+            guard h.sampleCount == hidden else {
+                throw ExplainError(.invalidInput, "pre-activations have \(h.sampleCount) values, model \(name) expects \(hidden)")
+            }
+            return rest(h)
+        }
     }
 }

@@ -2,7 +2,7 @@ import ExplainKit
 import Foundation
 import Testing
 
-@Suite("KernelSHAP's exact first-layer shortcut for models that start with a dense layer")
+@Suite("KernelSHAP's exact first-layer shortcut for models that start with a dense layer or a small convolution")
 struct KernelSHAPShortcutTests {
     /// [standardize →] dense → relu → dense → relu → dense → softmax with `inputs` features and 3 outputs.
     static func model(inputs: Int, standardize: Bool, seed: UInt64) throws -> Model {
@@ -72,7 +72,61 @@ struct KernelSHAPShortcutTests {
         #expect(KernelSHAPExactTests.relativeError(fast.stdErrors, reference.stdErrors) <= 1e-4)
     }
 
-    @Test("no shortcut while a forward hook is registered (hooks see every layer) or for a CNN")
+    /// [standardize →] conv (padding 1) → relu → max pool → flatten → dense → softmax on a `channels × side × side`
+    /// image with 3 outputs.
+    static func cnn(channels: Int, side: Int, standardize: Bool, seed: UInt64) throws -> Model {
+        var rng = SplitMix64(seed: seed)
+        func random(_ shape: [Int], scale: Double) -> Tensor {
+            Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(rng.nextNormal() * scale) })
+        }
+        let width = channels * side * side, pooled = 4 * (side / 2) * (side / 2)
+        var layers: [any Layer] = []
+        if standardize {
+            layers.append(Standardize(name: "z", mean: (0..<width).map { _ in Float(rng.nextNormal() * 0.3) },
+                                      std: (0..<width).map { _ in Float(0.5 + rng.nextUniform()) }))
+        }
+        layers += [
+            Conv2D(name: "conv", weight: random([4, channels, 3, 3], scale: 0.6), bias: random([4], scale: 0.3), padding: 1),
+            Activation(name: "relu", kind: .relu),
+            Pool2D(name: "pool", reduction: .max, kernel: 2),
+            Flatten(name: "flat"),
+            Dense(name: "fc", weight: random([3, pooled], scale: 0.8), bias: random([3], scale: 0.3)),
+            Softmax(name: "softmax"),
+        ]
+        return try Model(name: "shortcut-cnn", inputShape: [channels, side, side],
+                         featureNames: (0..<width).map { "p\($0)" }, outputNames: ["a", "b", "c"], layers: layers)
+    }
+
+    @Test("a CNN, enumerated: values through the unrolled first convolution match brute-force Shapley values",
+          arguments: [(1, true), (2, false)])
+    func convolutionMatchesBruteForce(channels: Int, standardize: Bool) throws {
+        let side = channels == 1 ? 3 : 2, inputs = channels * side * side
+        let model = try Self.cnn(channels: channels, side: side, standardize: standardize, seed: UInt64(60 + channels))
+        #expect(model.inputAffine != nil)
+        let (background, x) = Self.data(width: inputs, rows: 11, constant: 2, seed: UInt64(70 + channels))
+        let truth = KernelSHAPTestModels.shapley(
+            try KernelSHAPTestModels.game(Self.blackBox(model), x: x, background: background), players: inputs)
+        var rng = SplitMix64(seed: 1)
+        let result = try KernelSHAPExplainer(background: background).explain(x, predictor: model, rng: &rng)
+        #expect(result.isExact && result.varyingFeatureCount == inputs - 1)
+        #expect(KernelSHAPExactTests.relativeError(result.values, truth) <= 1e-5)
+    }
+
+    @Test("a CNN, sampled: the unrolled convolution gives the black box's values, whole background or drawn rows",
+          arguments: [nil, 2] as [Int?])
+    func convolutionSampledMatchesBlackBox(perCoalition: Int?) throws {
+        let model = try Self.cnn(channels: 1, side: 6, standardize: true, seed: 81)
+        let (background, x) = Self.data(width: 36, rows: 20, constant: 7, seed: 82)
+        let explainer = try KernelSHAPExplainer(background: background, samples: 300, backgroundPerCoalition: perCoalition)
+        var a = SplitMix64(seed: 4), b = SplitMix64(seed: 4)
+        let fast = try explainer.explain(x, predictor: model, rng: &a)
+        let reference = try explainer.explain(x, predictor: Self.blackBox(model), rng: &b)
+        #expect(!fast.isExact && fast.coalitions == reference.coalitions)
+        #expect(KernelSHAPExactTests.relativeError(fast.values, reference.values) <= 1e-5)
+        #expect(KernelSHAPExactTests.relativeError(fast.stdErrors, reference.stdErrors) <= 1e-4)
+    }
+
+    @Test("no shortcut while a forward hook is registered (hooks see every layer), nor for a convolution too large to unroll")
     func hooksAndConvolutions() throws {
         let model = try Self.model(inputs: 6, standardize: true, seed: 31)
         let (background, x) = Self.data(width: 6, rows: 9, constant: 0, seed: 32)
@@ -95,7 +149,16 @@ struct KernelSHAPShortcutTests {
                                 Dense(name: "fc", weight: Tensor(shape: [1, 8], scalars: [Float](repeating: 0.2, count: 8)),
                                       bias: Tensor(shape: [1], scalars: [0])),
                             ])
-        #expect(cnn.inputAffine == nil && cnn.preActivationWidth == nil)
+        #expect(cnn.inputAffine?.weight.count == 8 * 16 && cnn.preActivationWidth == 8)
+        let wide = try Model(name: "wide", inputShape: [1, 48, 48], featureNames: (0..<2304).map { "p\($0)" },
+                             outputNames: ["y"], layers: [
+                                Conv2D(name: "conv", weight: Tensor(shape: [1, 1, 1, 1], scalars: [1]),
+                                       bias: Tensor(shape: [1], scalars: [0])),
+                                Flatten(name: "flat"),
+                                Dense(name: "fc", weight: Tensor(shape: [1, 2304], scalars: [Float](repeating: 0.01, count: 2304)),
+                                      bias: Tensor(shape: [1], scalars: [0])),
+                             ])
+        #expect(2304 * 2304 > Model.unrolledConvolutionLimit && wide.inputAffine == nil)
     }
 }
 

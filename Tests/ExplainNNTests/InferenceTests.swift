@@ -108,6 +108,72 @@ struct InferenceTests {
         #expect(split.shape == whole.shape && worst <= 2e-6, "largest difference \(worst)")
     }
 
+    /// conv (2 input channels, stride 2, no padding, no standardize, no ReLU) → flatten → dense → softmax: a first
+    /// convolution whose input changes layout on the way into the channels-last path.
+    static func twoChannelCNN() throws -> Model {
+        func r(_ s: [Int], _ k: UInt64) -> Tensor { FiniteDifferences.randomTensor(shape: s, seed: 80 &+ k, scale: 0.5) }
+        return try Model(
+            name: "two-channel-cnn", inputShape: [2, 5, 5], featureNames: (0..<50).map { "p\($0)" }, outputNames: ["a", "b"],
+            layers: [
+                Conv2D(name: "conv", weight: r([3, 2, 3, 3], 1), bias: r([3], 2), stride: 2),
+                Flatten(name: "flat"),
+                Dense(name: "fc", weight: r([2, 12], 3), bias: r([2], 4)),
+                Softmax(name: "softmax"),
+            ])
+    }
+
+    @Test("a first convolution unrolls into inputAffine's matrix, and infer(preActivations: x·Wᵀ + b) equals infer(x)",
+          arguments: ["relu-cnn", "cnn", "two-channel-cnn"])
+    func convolutionPreActivations(name: String) throws {
+        let model = name == "two-channel-cnn" ? try Self.twoChannelCNN() : try Self.named(name)
+        let x = Self.rows(model, count: 40, seed: 11)
+        let affine = try #require(model.inputAffine)
+        let hidden = affine.bias.count, width = model.inputWidth
+        // The first convolution's outputs: O · OH · OW.
+        let shape = model.layerShapes[try #require(model.layers.firstIndex { $0 is Conv2D })]
+        #expect(hidden == shape.reduce(1, *) && model.preActivationWidth == hidden)
+        #expect(affine.weight.count == hidden * width)
+        var h = [Float](repeating: 0, count: 40 * hidden)
+        for r in 0..<40 {
+            for u in 0..<hidden {
+                var s = Double(affine.bias[u])
+                for j in 0..<width { s += Double(affine.weight[u * width + j]) * Double(x.scalars[r * width + j]) }
+                h[r * hidden + u] = Float(s)
+            }
+        }
+        let split = model.infer(preActivations: Tensor(shape: [40, hidden], scalars: h)), whole = model.infer(x)
+        let worst = zip(split.scalars, whole.scalars).map { abs($0 - $1) }.max() ?? 1
+        #expect(split.shape == whole.shape && worst <= 2e-6, "largest difference \(worst)")
+        let prepared = try #require(model.preActivationInference())
+        #expect(prepared(Tensor(shape: [40, hidden], scalars: h)).scalars == split.scalars)
+    }
+
+    @Test("a convolution too large to unroll, or not first, offers no first layer")
+    func largeConvolutionHasNoAffineStep() throws {
+        // 8 channels on 64 × 64: 32,768 outputs × 4,096 inputs is far above the limit.
+        let big = try Model(
+            name: "big", inputShape: [1, 64, 64], featureNames: (0..<4096).map { "p\($0)" }, outputNames: ["y"],
+            layers: [
+                Conv2D(name: "conv", weight: Tensor(shape: [8, 1, 3, 3], scalars: [Float](repeating: 0.1, count: 72)),
+                       bias: Tensor(shape: [8], scalars: [Float](repeating: 0, count: 8)), padding: 1),
+                Pool2D(name: "pool", reduction: .max, kernel: 64),
+                Flatten(name: "flat"),
+                Dense(name: "fc", weight: Tensor(shape: [1, 8], scalars: [Float](repeating: 0.2, count: 8)),
+                      bias: Tensor(shape: [1], scalars: [0])),
+            ])
+        #expect(32_768 * 4_096 > Model.unrolledConvolutionLimit)
+        #expect(big.inputAffine == nil && big.preActivationWidth == nil && big.preActivationInference() == nil)
+        let poolFirst = try Model(
+            name: "pool-first", inputShape: [1, 4, 4], featureNames: (0..<16).map { "p\($0)" },
+            outputNames: ["a", "b", "c", "d"],
+            layers: [
+                Pool2D(name: "pool", reduction: .max, kernel: 2),
+                Conv2D(name: "conv", weight: Tensor(shape: [1, 1, 1, 1], scalars: [1]), bias: Tensor(shape: [1], scalars: [0])),
+                Flatten(name: "flat"),
+            ])
+        #expect(poolFirst.inputAffine == nil && poolFirst.preActivationWidth == nil)
+    }
+
     @Test("with a forward hook registered it is forward exactly, and the hook fires")
     func hooksSeeEveryLayer() throws {
         let model = try Self.reluMLP()

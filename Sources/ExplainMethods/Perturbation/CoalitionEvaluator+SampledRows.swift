@@ -10,7 +10,7 @@ extension CoalitionEvaluator {
     /// next to them in the chunk are evaluated on their own rows.
     func sampledOutputs(_ table: CoalitionTable, start: Int, count: Int, draws: [Int32], firstSampled: Int,
                         perCoalition m: Int, predictor: some BatchPredictor) throws -> [Float] {
-        guard let shortcut, let model = predictor as? any AffineInputPredictor else {
+        guard let shortcut else {
             let rows = inputRows(table, coalitions: Array(start..<(start + count)), draws: draws,
                                  firstSampled: firstSampled, perCoalition: m)
             return try predictor.predict(Tensor(shape: [count * m, width], scalars: rows)).scalars
@@ -51,7 +51,7 @@ extension CoalitionEvaluator {
             }
             initialized = total * hidden
         }
-        let outputs = try model.predict(preActivations: Tensor(shape: [total, hidden], scalars: pre)).scalars
+        let outputs = try shortcut.rest(Tensor(shape: [total, hidden], scalars: pre)).scalars
         try checkOutputs(outputs.count, rows: total)
         // Back to coalition order.
         let nO = outputCount

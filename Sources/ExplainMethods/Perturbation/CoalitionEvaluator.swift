@@ -3,7 +3,8 @@ import ExplainTensor
 /// Evaluates the interventional game v(S) = Σ_b w_b f(x_S, b_S̄) for many coalitions, in bounded chunks.
 ///
 /// Each coalition needs one model row per background row. Rows are built and evaluated at most
-/// `chunkBudget` scalars (inputs and activations) at a time (at least one coalition per chunk), so memory never grows with the number of
+/// `chunkBudget` scalars (inputs and activations) at a time (at least one coalition per chunk, and with the first-layer
+/// shortcut both members of a complement pair), so memory never grows with the number of
 /// coalitions; the outputs are reduced over the background in Double right away.
 struct CoalitionEvaluator {
     /// The explained row.
@@ -45,13 +46,17 @@ struct CoalitionEvaluator {
         var evaluations = 0
         var start = range.lowerBound
         let k = backgroundCount
-        let affine = shortcut.flatMap { shortcut in (predictor as? any AffineInputPredictor).map { (shortcut, $0) } }
+        var scratch = [Float](repeating: 0, count: shortcut.map {
+            FirstLayerShortcut.scratchSize(background: k, players: columns.count, hidden: $0.hidden)
+        } ?? 0)
         while start < range.upperBound {
-            let end = min(range.upperBound, start + coalitionsPerChunk)
+            var end = min(range.upperBound, start + coalitionsPerChunk)
+            // A complement pair stays in one chunk, where its second block is a subtraction.
+            if shortcut != nil && end < range.upperBound && endsOnPairStart(table, start..<end) { end += 1 }
             let count = end - start
             let outputs: Tensor
-            if let (shortcut, model) = affine {
-                outputs = try model.predict(preActivations: preActivations(table, coalitions: start..<end, shortcut))
+            if let shortcut {
+                outputs = try shortcut.rest(preActivations(table, coalitions: start..<end, shortcut, scratch: &scratch))
             } else {
                 let rows = rows(table, coalitions: start..<end)
                 outputs = try predictor.predict(Tensor(shape: [count * k, width], scalars: rows))
@@ -100,10 +105,8 @@ struct CoalitionEvaluator {
 
     /// The first layer's pre-activations of coalitions `range` through the exact shortcut, `[count·background × hidden]`.
     private func preActivations(_ table: CoalitionTable, coalitions range: Range<Int>,
-                                _ shortcut: FirstLayerShortcut) -> Tensor {
+                                _ shortcut: FirstLayerShortcut, scratch: inout [Float]) -> Tensor {
         let k = backgroundCount, hidden = shortcut.hidden
-        var scratch = [Float](repeating: 0, count: FirstLayerShortcut.scratchSize(background: k, players: columns.count,
-                                                                                   hidden: hidden))
         let values = [Float](unsafeUninitializedCapacity: range.count * k * hidden) { out, initialized in
             table.words.withUnsafeBufferPointer { words in
                 scratch.withUnsafeMutableBufferPointer { sp in
@@ -126,6 +129,16 @@ struct CoalitionEvaluator {
             initialized = range.count * k * hidden
         }
         return Tensor(shape: [range.count * k, hidden], scalars: values)
+    }
+
+    /// Whether `chunk`'s last coalition would be filled from W (not as its predecessor's complement, pairing greedily
+    /// as `preActivations` does) while the next coalition is its complement.
+    private func endsOnPairStart(_ table: CoalitionTable, _ chunk: Range<Int>) -> Bool {
+        var filledLast = false
+        for coalition in chunk {
+            filledLast = !(filledLast && isComplementPair(table, coalition - 1, coalition))
+        }
+        return filledLast && isComplementPair(table, chunk.upperBound - 1, chunk.upperBound)
     }
 
     /// The raw model outputs at the instance and the background mean E f = Σ_b w_b f(b), from one model call, and

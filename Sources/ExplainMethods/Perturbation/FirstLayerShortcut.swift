@@ -17,12 +17,17 @@ struct FirstLayerShortcut {
     private let instancePre: [Float]
     /// c.
     private let bias: [Float]
+    /// g, the rest of the model from pre-activations (`AffineInputPredictor.preActivationPredictor`).
+    let rest: (Tensor) throws -> Tensor
 
     /// - Parameters:
     ///   - weight: W, `[hidden × width]` row-major; bias: c.
+    ///   - rest: g, outputs from pre-activations.
     ///   - instance: x; background: the rows, `[background × width]`.
-    init(weight: [Float], bias: [Float], instance: [Float], background: [Float], width: Int) {
+    init(weight: [Float], bias: [Float], rest: @escaping (Tensor) throws -> Tensor, instance: [Float],
+         background: [Float], width: Int) {
         let hidden = bias.count
+        self.rest = rest
         precondition(weight.count == hidden * width && instance.count == width && background.count % width == 0)
         self.hidden = hidden
         self.bias = bias

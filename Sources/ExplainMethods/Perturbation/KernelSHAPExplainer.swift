@@ -147,7 +147,7 @@ public struct KernelSHAPExplainer: Sendable {
             throw ExplainError(.invalidInput, "feature \(j) is not finite", at: "row \(row)")
         }
         let evaluator = makeEvaluator(x, outputCount: predictor.outputCount,
-                                      affine: (predictor as? any AffineInputPredictor)?.inputAffine)
+                                      affine: predictor as? any AffineInputPredictor)
         let (rawPrediction, rawMean, rawBaselines) = try evaluator.endpoints(predictor: predictor)
         let predictions = rawPrediction.map(link.apply)
         let bases = rawMean.map(link.apply)
@@ -209,7 +209,7 @@ public struct KernelSHAPExplainer: Sendable {
     /// The evaluator for row x: players are the columns where x differs from some positive-weight background row.
     /// With the predictor's first layer (`AffineInputPredictor`), whole-background blocks use the exact shortcut.
     private func makeEvaluator(_ x: [Float], outputCount: Int,
-                               affine: (weight: [Float], bias: [Float])?) -> CoalitionEvaluator {
+                               affine: (any AffineInputPredictor)?) -> CoalitionEvaluator {
         let width = background.rows.sampleCount
         var rows = [Float](), weights = [Double]()
         for (b, w) in background.weights.enumerated() where w > 0 {
@@ -223,8 +223,9 @@ public struct KernelSHAPExplainer: Sendable {
         var evaluator = CoalitionEvaluator(instance: x, columns: columns, background: rows, weights: weights,
                                            width: width, outputCount: outputCount, chunkBudget: chunkBudget,
                                            rowFootprint: width + outputCount)
-        if let (weight, bias) = affine, !bias.isEmpty, weight.count == bias.count * width {
-            evaluator.shortcut = FirstLayerShortcut(weight: weight, bias: bias, instance: x, background: rows, width: width)
+        if let affine, let (weight, bias) = affine.inputAffine, !bias.isEmpty, weight.count == bias.count * width {
+            evaluator.shortcut = FirstLayerShortcut(weight: weight, bias: bias, rest: affine.preActivationPredictor(),
+                                                    instance: x, background: rows, width: width)
             evaluator.rowFootprint = max(width, bias.count) + outputCount
         }
         return evaluator

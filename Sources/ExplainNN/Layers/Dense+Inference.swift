@@ -7,9 +7,16 @@ extension Dense {
     public func folded(standardize: (mean: [Float], std: [Float])?) -> (weight: [Float], bias: [Float]) {
         var w = weight.scalars, b = bias.scalars
         guard let (mean, std) = standardize else { return (w, b) }
-        let k = inputCount
-        precondition(mean.count == k && std.count == k, "Dense \(name): standardize over \(mean.count) values")
-        for o in 0..<outputCount {
+        precondition(mean.count == inputCount && std.count == inputCount, "Dense \(name): standardize over \(mean.count) values")
+        Self.fold(mean: mean, std: std, into: &w, bias: &b)
+        return (w, b)
+    }
+
+    /// Folds y = (x − mean) / std into the affine map W·y + b (`[outputs × k]` and `[outputs]`, k = mean.count):
+    /// W ← W / std column by column, b ← b − W·mean in Double.
+    static func fold(mean: [Float], std: [Float], into w: inout [Float], bias b: inout [Float]) {
+        let k = mean.count
+        for o in 0..<b.count {
             var shift = 0.0
             for j in 0..<k {
                 w[o * k + j] /= std[j]
@@ -17,7 +24,6 @@ extension Dense {
             }
             b[o] = Float(Double(b[o]) - shift)
         }
-        return (w, b)
     }
 
     /// y = x·Wᵀ + b for `[N, k]` rows and a `[outputs, k]` weight, optionally followed by ReLU (as `Activation`
