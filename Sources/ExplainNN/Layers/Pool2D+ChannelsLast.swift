@@ -21,7 +21,26 @@ extension Pool2D {
                             for ox in 0..<ow {
                                 let a = s0 + ((s * h + 2 * oy) * w + 2 * ox) * c, b = a + c, cc = a + w * c, d = cc + c
                                 let target = d0 + ((s * oh + oy) * ow + ox) * c
-                                for k in 0..<c {
+                                // Four channels at a time, with the scalar loop's operations lane by lane.
+                                var k = 0
+                                while k + 4 <= c {
+                                    let va = Self.load4(a + k), vb = Self.load4(b + k)
+                                    let vc = Self.load4(cc + k), vd = Self.load4(d + k)
+                                    let value: SIMD4<Float>
+                                    if isMax {
+                                        var m = SIMD4<Float>(repeating: -.infinity)
+                                        m.replace(with: va, where: va .> m)
+                                        m.replace(with: vb, where: vb .> m)
+                                        m.replace(with: vc, where: vc .> m)
+                                        m.replace(with: vd, where: vd .> m)
+                                        value = m
+                                    } else {
+                                        value = (((va + vb) + vc) + vd) / area
+                                    }
+                                    UnsafeMutableRawPointer(target + k).storeBytes(of: value, as: SIMD4<Float>.self)
+                                    k += 4
+                                }
+                                for k in k..<c {
                                     if isMax {
                                         var m = -Float.infinity
                                         m = a[k] > m ? a[k] : m
@@ -63,5 +82,10 @@ extension Pool2D {
             }
         }
         return Tensor(shape: [n, oh, ow, c], scalars: out)
+    }
+
+    @inline(__always)
+    private static func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
     }
 }
