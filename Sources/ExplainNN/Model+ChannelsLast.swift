@@ -6,7 +6,9 @@ import ExplainTensor
 /// `[H, W, C]` samples: windows then read contiguous channel vectors, and conv2d's product needs no transposition
 /// (`ChannelsLastConvolution`). Samples change layout once on the way in, and on the way out either once or not at all:
 /// a `flatten` followed by a dense layer keeps the channels-last order, and the dense layer's columns are permuted
-/// to match instead. Model files and every other path keep PyTorch's channels-first order.
+/// to match instead. A small convolution after another one runs as a dense layer over channels-last samples when its
+/// unrolled matrix costs at most twice the patch product's multiply-adds (`ChannelsLastConvolution.isCheaperUnrolled`):
+/// one well-shaped sgemm, no patch matrix. Model files and every other path keep PyTorch's channels-first order.
 extension Model {
     /// `steps` with their conv2d and pooling runs in channels-last order.
     func channelsLast(_ steps: [InferenceStep]) -> [InferenceStep] {
@@ -32,10 +34,16 @@ extension Model {
                 }
                 shape = [outputs]
             case let .convolution(conv, relu) where shape.count == 3:
-                if !isLast && Self.layoutsDiffer(shape) { out.append(.toChannelsLast(shape: shape)) }
-                isLast = true
                 let prepared = ChannelsLastConvolution(conv, input: shape, relu: relu)
-                out.append(.convolutionLast(prepared))
+                if isLast && prepared.isCheaperUnrolled {
+                    // A small convolution after another one: one well-shaped sgemm instead of a patch matrix.
+                    let (weight, bias) = prepared.unrolled(channelsLastInput: true)
+                    out.append(.dense(weight: weight, bias: bias, outputs: bias.count, relu: relu))
+                } else {
+                    if !isLast && Self.layoutsDiffer(shape) { out.append(.toChannelsLast(shape: shape)) }
+                    out.append(.convolutionLast(prepared))
+                }
+                isLast = true
                 shape = prepared.outputShape
             case let .pool(pool) where shape.count == 3:
                 out.append(isLast ? .poolLast(pool, input: shape) : step)

@@ -92,32 +92,10 @@ extension Model {
                                relu: conv.relu)
     }
 
-    /// A convolution as a matrix: row (oy·OW + ox)·O + o (channels-last outputs), column (c·H + y)·W + x (the input's
-    /// channels-first features), with a preceding standardisation folded in like a dense layer's.
+    /// A convolution as a matrix over the input's channels-first features, with a preceding standardisation folded
+    /// in like a dense layer's (`ChannelsLastConvolution.unrolled`).
     static func unrolled(_ conv: ChannelsLastConvolution, standardize: Standardize?) -> (weight: [Float], bias: [Float]) {
-        let g = conv.geometry, nO = conv.outputChannels, width = g.c * g.h * g.w, hidden = g.positions * nO
-        var weight = [Float](repeating: 0, count: hidden * width)
-        var bias = [Float](repeating: 0, count: hidden)
-        for oy in 0..<g.outH {
-            for ox in 0..<g.outW {
-                for o in 0..<nO {
-                    let row = (oy * g.outW + ox) * nO + o
-                    bias[row] = conv.bias[o]
-                    for ky in 0..<g.kh {
-                        let y = oy * g.stride + ky - g.padding
-                        guard y >= 0 && y < g.h else { continue }
-                        for kx in 0..<g.kw {
-                            let x = ox * g.stride + kx - g.padding
-                            guard x >= 0 && x < g.w else { continue }
-                            for c in 0..<g.c {
-                                // ChannelsLastConvolution's weight is [O, kh, kw, C].
-                                weight[row * width + (c * g.h + y) * g.w + x] = conv.weight[((o * g.kh + ky) * g.kw + kx) * g.c + c]
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        var (weight, bias) = conv.unrolled(channelsLastInput: false)
         if let standardize { Dense.fold(mean: standardize.mean, std: standardize.std, into: &weight, bias: &bias) }
         return (weight, bias)
     }

@@ -99,4 +99,43 @@ struct ChannelsLastConvolution {
         }
         return Tensor(shape: [n, g.outH, g.outW, o], scalars: product)
     }
+
+    /// The number of values in `unrolled`'s matrix: outputs × inputs.
+    var unrolledCount: Int { geometry.positions * outputChannels * geometry.c * geometry.h * geometry.w }
+
+    /// Whether `unrolled`'s matrix is small (at most 2^18 values) and at most twice the multiply-adds of the patch
+    /// product, so that one plain sgemm beats building the patch matrix.
+    var isCheaperUnrolled: Bool {
+        unrolledCount <= 1 << 18 && unrolledCount <= 2 * geometry.positions * outputChannels * geometry.patch
+    }
+
+    /// The convolution as a matrix `[OH·OW·O × C·H·W]` and bias: row (oy·OW + ox)·O + o (channels-last outputs), column
+    /// (y·W + x)·C + c for channels-last inputs or (c·H + y)·W + x for channels-first ones. Zero padding contributes
+    /// nothing, so only taps inside the input have entries.
+    func unrolled(channelsLastInput: Bool) -> (weight: [Float], bias: [Float]) {
+        let g = geometry, nO = outputChannels, width = g.c * g.h * g.w, hidden = g.positions * nO
+        var w = [Float](repeating: 0, count: hidden * width)
+        var b = [Float](repeating: 0, count: hidden)
+        for oy in 0..<g.outH {
+            for ox in 0..<g.outW {
+                for o in 0..<nO {
+                    let row = (oy * g.outW + ox) * nO + o
+                    b[row] = bias[o]
+                    for ky in 0..<g.kh {
+                        let y = oy * g.stride + ky - g.padding
+                        guard y >= 0 && y < g.h else { continue }
+                        for kx in 0..<g.kw {
+                            let x = ox * g.stride + kx - g.padding
+                            guard x >= 0 && x < g.w else { continue }
+                            for c in 0..<g.c {
+                                let column = channelsLastInput ? (y * g.w + x) * g.c + c : (c * g.h + y) * g.w + x
+                                w[row * width + column] = weight[((o * g.kh + ky) * g.kw + kx) * g.c + c]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (w, b)
+    }
 }
