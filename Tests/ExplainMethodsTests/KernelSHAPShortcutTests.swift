@@ -45,15 +45,23 @@ struct KernelSHAPShortcutTests {
           arguments: [(5, true), (8, false), (9, true)])
     func matchesBruteForce(inputs: Int, standardize: Bool) throws {
         let model = try Self.model(inputs: inputs, standardize: standardize, seed: UInt64(inputs))
-        #expect(model.inputAffine != nil)
         let (background, x) = Self.data(width: inputs, rows: 7 + inputs, constant: 1, seed: UInt64(50 + inputs))
+        let result = try Self.checkAgainstBruteForce(model, background: background, x: x)
+        #expect(result.values.allSatisfy { $0[1] == 0 })
+    }
+
+    /// Explains x through `model`'s shortcut with every coalition enumerated and checks the values against
+    /// brute-force Shapley values of the model as a black box (one feature of `background` equals x).
+    static func checkAgainstBruteForce(_ model: Model, background: Background, x: [Float]) throws -> KernelSHAPResult {
+        #expect(model.inputAffine != nil)
+        let inputs = x.count
         let truth = KernelSHAPTestModels.shapley(
-            try KernelSHAPTestModels.game(Self.blackBox(model), x: x, background: background), players: inputs)
+            try KernelSHAPTestModels.game(blackBox(model), x: x, background: background), players: inputs)
         var rng = SplitMix64(seed: 1)
         let result = try KernelSHAPExplainer(background: background).explain(x, predictor: model, rng: &rng)
         #expect(result.isExact && result.varyingFeatureCount == inputs - 1)
         #expect(KernelSHAPExactTests.relativeError(result.values, truth) <= 1e-5)
-        #expect(result.values.allSatisfy { $0[1] == 0 })
+        return result
     }
 
     @Test("sampled coalitions and background: the shortcut gives the black box's values, one pair or one coalition per chunk too",
@@ -102,14 +110,8 @@ struct KernelSHAPShortcutTests {
     func convolutionMatchesBruteForce(channels: Int, standardize: Bool) throws {
         let side = channels == 1 ? 3 : 2, inputs = channels * side * side
         let model = try Self.cnn(channels: channels, side: side, standardize: standardize, seed: UInt64(60 + channels))
-        #expect(model.inputAffine != nil)
         let (background, x) = Self.data(width: inputs, rows: 11, constant: 2, seed: UInt64(70 + channels))
-        let truth = KernelSHAPTestModels.shapley(
-            try KernelSHAPTestModels.game(Self.blackBox(model), x: x, background: background), players: inputs)
-        var rng = SplitMix64(seed: 1)
-        let result = try KernelSHAPExplainer(background: background).explain(x, predictor: model, rng: &rng)
-        #expect(result.isExact && result.varyingFeatureCount == inputs - 1)
-        #expect(KernelSHAPExactTests.relativeError(result.values, truth) <= 1e-5)
+        _ = try Self.checkAgainstBruteForce(model, background: background, x: x)
     }
 
     @Test("a CNN, sampled: the unrolled convolution gives the black box's values, whole background or drawn rows",

@@ -93,19 +93,24 @@ struct InferenceTests {
         let model = try Self.reluMLP()
         let x = Self.rows(model, count: 50, seed: 10)
         let affine = try #require(model.inputAffine)
-        let hidden = affine.bias.count, width = model.inputWidth
-        #expect(model.preActivationWidth == hidden)
-        var h = [Float](repeating: 0, count: 50 * hidden)
-        for r in 0..<50 {
+        #expect(model.preActivationWidth == affine.bias.count)
+        let split = model.infer(preActivations: Self.preActivations(x, affine)), whole = model.infer(x)
+        let worst = zip(split.scalars, whole.scalars).map { abs($0 - $1) }.max() ?? 1
+        #expect(split.shape == whole.shape && worst <= 2e-6, "largest difference \(worst)")
+    }
+
+    /// x·Wᵀ + b in Double for rows x and an `inputAffine` (W, b).
+    static func preActivations(_ x: Tensor, _ affine: (weight: [Float], bias: [Float])) -> Tensor {
+        let hidden = affine.bias.count, width = x.sampleCount, n = x.batchSize
+        var h = [Float](repeating: 0, count: n * hidden)
+        for r in 0..<n {
             for u in 0..<hidden {
                 var s = Double(affine.bias[u])
                 for j in 0..<width { s += Double(affine.weight[u * width + j]) * Double(x.scalars[r * width + j]) }
                 h[r * hidden + u] = Float(s)
             }
         }
-        let split = model.infer(preActivations: Tensor(shape: [50, hidden], scalars: h)), whole = model.infer(x)
-        let worst = zip(split.scalars, whole.scalars).map { abs($0 - $1) }.max() ?? 1
-        #expect(split.shape == whole.shape && worst <= 2e-6, "largest difference \(worst)")
+        return Tensor(shape: [n, hidden], scalars: h)
     }
 
     /// conv (2 input channels, stride 2, no padding, no standardize, no ReLU) → flatten → dense → softmax: a first
@@ -133,19 +138,12 @@ struct InferenceTests {
         let shape = model.layerShapes[try #require(model.layers.firstIndex { $0 is Conv2D })]
         #expect(hidden == shape.reduce(1, *) && model.preActivationWidth == hidden)
         #expect(affine.weight.count == hidden * width)
-        var h = [Float](repeating: 0, count: 40 * hidden)
-        for r in 0..<40 {
-            for u in 0..<hidden {
-                var s = Double(affine.bias[u])
-                for j in 0..<width { s += Double(affine.weight[u * width + j]) * Double(x.scalars[r * width + j]) }
-                h[r * hidden + u] = Float(s)
-            }
-        }
-        let split = model.infer(preActivations: Tensor(shape: [40, hidden], scalars: h)), whole = model.infer(x)
+        let h = Self.preActivations(x, affine)
+        let split = model.infer(preActivations: h), whole = model.infer(x)
         let worst = zip(split.scalars, whole.scalars).map { abs($0 - $1) }.max() ?? 1
         #expect(split.shape == whole.shape && worst <= 2e-6, "largest difference \(worst)")
         let prepared = try #require(model.preActivationInference())
-        #expect(prepared(Tensor(shape: [40, hidden], scalars: h)).scalars == split.scalars)
+        #expect(prepared(h).scalars == split.scalars)
     }
 
     @Test("a convolution too large to unroll, or not first, offers no first layer")
