@@ -86,8 +86,8 @@ extension Model {
         }
         if i < steps.count, case .toChannelsLast = steps[i] { i += 1 }
         guard i < steps.count, case let .convolutionLast(conv) = steps[i] else { return nil }
+        guard conv.unrolledCount <= Self.unrolledConvolutionLimit else { return nil }
         let hidden = conv.outputShape.reduce(1, *)
-        guard hidden * inputWidth <= Self.unrolledConvolutionLimit else { return nil }
         return FirstAffineStep(kind: .convolution(conv, standardize: standardize), steps: i + 1, hidden: hidden,
                                relu: conv.relu)
     }

@@ -22,8 +22,8 @@ extension Model {
     /// Outputs `[N, outputCount]` for explainers that need no gradients, faster than `forward`.
     ///
     /// A `standardize` layer followed by a `dense` layer runs as one dense layer with the scaling folded into its
-    /// weights (once per call), a `relu` right after a dense or conv2d layer is fused with its bias, and conv2d and
-    /// pooling layers run without recording anything for a backward pass. Rows go through every
+    /// weights (once per set of weights, `InferencePlanCache`), a `relu` right after a dense or conv2d layer is fused
+    /// with its bias, and conv2d and pooling layers run without recording anything for a backward pass. Rows go through every
     /// layer in blocks whose widest activation holds at most `inferenceBlockScalars` values, so memory and cache
     /// use do not grow with N. Other layers run as in `forward`. With any forward hook registered it is exactly
     /// `forward`, so hooks see every layer. Outputs agree with `forward` up to float rounding (the folded first
@@ -51,9 +51,14 @@ extension Model {
         max(1, Self.inferenceBlockScalars / max(inputWidth, layerShapes.map { $0.reduce(1, *) }.max() ?? 1))
     }
 
+    /// The steps of `infer`, built on first use and kept until a layer changes (`InferencePlanCache`).
+    func inferenceSteps() -> [InferenceStep] {
+        inferencePlan.steps { buildInferenceSteps() }
+    }
+
     /// The steps of `infer`: `standardize → dense (→ relu)` and `dense (→ relu)` on flat rows become one dense step, and
     /// `conv2d (→ relu)` one convolution step.
-    func inferenceSteps() -> [InferenceStep] {
+    private func buildInferenceSteps() -> [InferenceStep] {
         var steps = [InferenceStep]()
         var flat = inputShape.count == 1
         var i = 0

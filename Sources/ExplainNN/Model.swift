@@ -10,10 +10,13 @@ public final class Model: @unchecked Sendable {
     public let inputShape: [Int]
     public let featureNames: [String]
     public let outputNames: [String]
-    public private(set) var layers: [any Layer]
+    /// Changing any layer (the trainer's parameter updates) drops the cached inference plan.
+    public private(set) var layers: [any Layer] { didSet { inferencePlan.clear() } }
     /// The output shape of one sample after each layer.
     public let layerShapes: [[Int]]
     let hooks = HookRegistry()
+    /// `infer`'s steps, built once for the current weights (`inferenceSteps()`).
+    let inferencePlan = InferencePlanCache()
 
     /// The largest input or layer output accepted, in values per sample (2^24): larger shapes are an error rather
     /// than an allocation that fails.

@@ -172,6 +172,19 @@ struct InferenceTests {
         #expect(poolFirst.inputAffine == nil && poolFirst.preActivationWidth == nil)
     }
 
+    @Test("the cached plan follows new parameters: infer after setParameters matches forward with them",
+          arguments: ["relu-mlp", "relu-cnn"])
+    func planFollowsParameters(name: String) throws {
+        let model = try Self.named(name)
+        let x = Self.rows(model, count: 20, seed: 12)
+        let before = model.infer(x)
+        model.setParameters(model.parameters.map { $0.map { t in Tensor(shape: t.shape, scalars: t.scalars.map { -0.5 * $0 }) } })
+        let after = model.infer(x), reference = model.forward(x)
+        #expect(after.scalars != before.scalars)
+        let worst = zip(after.scalars, reference.scalars).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst <= 2e-6, "largest difference \(worst)")
+    }
+
     @Test("with a forward hook registered it is forward exactly, and the hook fires")
     func hooksSeeEveryLayer() throws {
         let model = try Self.reluMLP()

@@ -103,10 +103,10 @@ struct ChannelsLastConvolution {
     /// The number of values in `unrolled`'s matrix: outputs × inputs.
     var unrolledCount: Int { geometry.positions * outputChannels * geometry.c * geometry.h * geometry.w }
 
-    /// Whether `unrolled`'s matrix is small (at most 2^18 values) and at most twice the multiply-adds of the patch
-    /// product, so that one plain sgemm beats building the patch matrix.
+    /// Whether `unrolled`'s matrix is small (at most `Model.unrolledConvolutionLimit` values) and at most twice the
+    /// multiply-adds of the patch product, so that one plain sgemm beats building the patch matrix.
     var isCheaperUnrolled: Bool {
-        unrolledCount <= 1 << 18 && unrolledCount <= 2 * geometry.positions * outputChannels * geometry.patch
+        unrolledCount <= Model.unrolledConvolutionLimit && unrolledCount <= 2 * geometry.positions * outputChannels * geometry.patch
     }
 
     /// The convolution as a matrix `[OH·OW·O × C·H·W]` and bias: row (oy·OW + ox)·O + o (channels-last outputs), column
