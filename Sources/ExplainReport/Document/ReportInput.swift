@@ -72,6 +72,8 @@ public struct ReportInput: Sendable {
     public var modelEvaluations: Int
     /// Features that get their own bar in per-row charts.
     public var topK: Int
+    /// Methods the run could not run, with the reason (listed on the title page).
+    public var skipped: [SkippedMethod] = []
 
     public init(title: String, modelName: String, architecture: [LayerSummary] = [], inputFile: String,
                 featureNames: [String], outputNames: [String], inputShape: [Int], rows: [[Float]],
