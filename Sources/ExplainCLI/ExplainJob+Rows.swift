@@ -40,8 +40,13 @@ extension ExplainJob {
 
     /// Rows of a CSV file with the model's features, e.g. `--background` or `--baseline FILE`.
     func featureRows(_ path: String) throws(ExplainError) -> Tensor {
+        try Self.featureRows(path, features: model.featureNames)
+    }
+
+    /// Rows of a CSV file with these feature columns; at least one row.
+    static func featureRows(_ path: String, features: [String]) throws(ExplainError) -> Tensor {
         let table = try CSVTable(contentsOf: path)
-        let rows = try table.numericColumns(model.featureNames)
+        let rows = try table.numericColumns(features)
         guard rows.batchSize > 0 else { throw ExplainError(.invalidInput, "expected at least one data row", at: path) }
         return rows
     }

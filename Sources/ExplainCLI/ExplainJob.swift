@@ -10,7 +10,11 @@ struct ExplainJob {
     let rowIndices: [Int]
     let target: Target
     let threads: Int
+    /// The training sample every method shares: `--background FILE` when given, else the model file's `background`.
+    let background: Background?
     var model: Model { modelFile.model }
+    /// The model file's per-feature statistics of the training data, if it has them.
+    var featureStats: FeatureStats? { modelFile.featureStats }
 
     init(command: RunCommand) throws(ExplainError) {
         self.command = command
@@ -37,6 +41,11 @@ struct ExplainJob {
         inputs = Tensor(shape: [rowIndices.count, width], scalars: picked)
         target = try Self.resolveTarget(command.target, outputs: modelFile.model.outputNames)
         threads = command.threads ?? ParallelRows.defaultThreadCount
+        if let path = command.options.background {
+            background = Background(rows: try Self.featureRows(path, features: features))
+        } else {
+            background = modelFile.background
+        }
     }
 
     /// `--target` by output name or 0-based index.

@@ -8,7 +8,7 @@ enum GradientRunner {
     static func run(_ job: ExplainJob, method: MethodName) throws(ExplainError) -> AttributionResult {
         let options = job.command.options
         let model = job.model, target = job.target
-        let stats = job.modelFile.featureStats, background = job.modelFile.background
+        let stats = job.featureStats, background = job.background
         let seed = job.command.seed
         let parameters: [String: String]
         let explainBlock: @Sendable (Tensor, [Int]) throws -> [Explanation]
@@ -70,8 +70,8 @@ enum GradientRunner {
         switch job.command.options.baseline {
         case nil, "zeros": return .zeros
         case "mean":
-            guard job.modelFile.featureStats != nil || job.modelFile.background != nil else {
-                throw ExplainError(.invalidArgument, "mean needs feature_stats or a background in the model file", at: "--baseline")
+            guard job.featureStats != nil || job.background != nil else {
+                throw ExplainError(.invalidArgument, "mean needs feature_stats or a background in \(job.command.model), or --background FILE", at: "--baseline")
             }
             return .mean
         case let path?: return .rows(try job.featureRows(path), source: path)
@@ -85,7 +85,7 @@ enum GradientRunner {
         var results: [LayerAttribution] = []
         for method in LayerAttributor.Method.allCases {
             let attributor = LayerAttributor(layer: layer, method: method, stepCount: job.command.options.steps ?? 50, baseline: baseline)
-            let model = job.model, target = job.target, stats = job.modelFile.featureStats, background = job.modelFile.background
+            let model = job.model, target = job.target, stats = job.featureStats, background = job.background
             let rowsPart = try inBlocks(job, label: "layer \(method.rawValue)") { x, rows in
                 [try attributor.attribute(x, model: model, target: target, featureStats: stats, background: background, rowIndices: rows)]
             }

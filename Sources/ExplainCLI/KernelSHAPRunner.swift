@@ -4,12 +4,7 @@ import ExplainKit
 enum KernelSHAPRunner {
     static func run(_ job: ExplainJob) throws(ExplainError) -> AttributionResult {
         let options = job.command.options
-        var background: Background
-        if let path = options.background {
-            background = Background(rows: try job.featureRows(path))
-        } else if let stored = job.modelFile.background {
-            background = stored
-        } else {
+        guard var background = job.background else {
             throw ExplainError(.invalidArgument, "the model file has no background; give one with --background FILE", at: "--background")
         }
         if let k = options.backgroundSize, k < background.rows.batchSize {

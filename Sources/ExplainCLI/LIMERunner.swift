@@ -12,13 +12,13 @@ enum LIMERunner {
             throw ExplainError(.invalidArgument, "lime needs at least 2 samples, got \(samples)", at: "--samples")
         }
         let model = job.model
-        guard job.modelFile.featureStats != nil || job.modelFile.background != nil else {
-            throw ExplainError(.invalidArgument, "lime needs feature_stats or a background in the model file", at: job.command.model)
+        guard job.featureStats != nil || job.background != nil else {
+            throw ExplainError(.invalidArgument, "lime needs feature_stats or a background in the model file, or --background FILE", at: job.command.model)
         }
         let explainer: LIMEExplainer
         do {
             explainer = try LIMEExplainer(
-                featureStats: job.modelFile.featureStats, background: job.modelFile.background,
+                featureStats: job.featureStats, background: job.background,
                 samples: options.samples ?? 5000, kernelWidth: options.kernelWidth, discretizer: discretizer,
                 featureSelection: selection, numFeatures: options.numFeatures ?? 10,
                 featureNames: model.featureNames, outputNames: model.outputNames)
