@@ -10,6 +10,7 @@ public struct ExplainCommand: ParsableCommand {
             Methods: gradient, saliency, gradient-x-input, integrated-gradients, smoothgrad, lime, kernelshap, \
             all, predict. Formats are documented in docs/formats.md; methods in docs/methods.md.
             """,
+        version: "ExplainKit \(ExplainKitVersion.current)",
         subcommands: [RunCommand.self, InspectCommand.self, TrainCommand.self],
         defaultSubcommand: RunCommand.self)
 

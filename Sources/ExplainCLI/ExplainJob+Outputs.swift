@@ -13,16 +13,17 @@ extension ExplainJob {
 
     /// Writes the report (PDF, PNGs) and the JSON. Everything is rendered into temporary files first and renamed
     /// into place together at the end, so a failed or interrupted run leaves no new output files, not even some.
-    func writeOutputs(_ results: [AttributionResult], layerAttributions: [LayerAttribution],
+    func writeOutputs(_ results: [AttributionResult], skipped: [SkippedMethod], layerAttributions: [LayerAttribution],
                       wallTime: Double) throws(ExplainError) {
         let outputs = OutputSet()
         let jsonBytes: [UInt8]? = try command.json.map { _ throws(ExplainError) in
-            try Self.encode(results, layerAttributions: layerAttributions)
+            try Self.encode(results, skipped: command.method == .all ? skipped : nil, layerAttributions: layerAttributions)
         }
         var pageCount = 0
         if let pdf = command.reportPath {
-            let input = try ReportBuilder.input(self, results: results, layerAttribution: reportLayerAttribution(layerAttributions),
+            var input = try ReportBuilder.input(self, results: results, layerAttribution: reportLayerAttribution(layerAttributions),
                                                 wallTime: wallTime)
+            input.skipped = skipped
             do {
                 pageCount = try ReportWriter.writePDF(input, into: outputs, path: pdf, maxPages: command.maxPages)
             } catch let e as ExplainError { throw e } catch { throw ExplainError(.io, "\(error)", at: pdf) }
@@ -51,10 +52,14 @@ extension ExplainJob {
         }
     }
 
-    /// The attribution JSON: one document, or a `results` document for several methods, plus
-    /// `layer_attributions` when `--layer` was given.
-    static func encode(_ results: [AttributionResult], layerAttributions: [LayerAttribution]) throws(ExplainError) -> [UInt8] {
-        var document = results.count == 1 ? AttributionJSON.document(results[0]) : AttributionJSON.document(all: results)
+    /// The attribution JSON: one document, or a `results` document for several methods (with `skipped`, the
+    /// methods `--method all` could not run, when `skipped` is not nil), plus `layer_attributions` when `--layer`
+    /// was given.
+    static func encode(_ results: [AttributionResult], skipped: [SkippedMethod]?,
+                       layerAttributions: [LayerAttribution]) throws(ExplainError) -> [UInt8] {
+        guard !results.isEmpty else { throw ExplainError(.invalidArgument, "no method could run", at: "--method") }
+        var document = results.count == 1 && skipped == nil
+            ? AttributionJSON.document(results[0]) : AttributionJSON.document(all: results, skipped: skipped ?? [])
         if !layerAttributions.isEmpty, case .object(var pairs) = document {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -1,9 +1,11 @@
 import ExplainKit
 
 extension ExplainJob {
-    /// Explains every selected row with `body(index, row, rng)` on the job's threads, with progress on stderr.
+    /// Explains every selected row with `body(index, row, rng, progress)` on the job's threads, with progress on
+    /// stderr; `body` may report the share of its row done through `progress`.
     /// Each row gets its own generator derived from (seed, row), so results do not depend on the thread count.
-    func explainRows(_ label: String, _ body: @escaping @Sendable (Int, Int, inout SplitMix64) throws -> Explanation)
+    func explainRows(_ label: String,
+                     _ body: @escaping @Sendable (Int, Int, inout SplitMix64, @escaping (Double) -> Void) throws -> Explanation)
         throws(ExplainError) -> [Explanation] {
         let progress = Progress(total: rowIndices.count, label: label, quiet: command.quiet)
         let rows = rowIndices
@@ -11,7 +13,8 @@ extension ExplainJob {
         do {
             return try ParallelRows.map(count: rows.count, threads: threads, progress: { progress.update($0) }) { i in
                 var rng = SplitMix64(seed: seed).derived(UInt64(rows[i]))
-                return try body(i, rows[i], &rng)
+                defer { progress.finish(item: i) }
+                return try body(i, rows[i], &rng) { progress.advance(item: i, fraction: $0) }
             }
         } catch let error as ExplainError {
             throw error
@@ -24,6 +27,7 @@ extension ExplainJob {
     func result(_ method: MethodName, parameters: [String: String], _ explanations: [Explanation]) -> AttributionResult {
         var echoed = parameters
         echoed["target"] = command.target ?? "predicted"
+        echoed["logits"] = command.logits ? "true" : "false"
         return AttributionResult(method: method.rawValue, model: model.name, features: model.featureNames,
                                  outputs: model.outputNames, seed: command.seed, parameters: echoed,
                                  explanations: explanations)

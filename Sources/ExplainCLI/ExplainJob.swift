@@ -12,13 +12,17 @@ struct ExplainJob {
     let threads: Int
     /// The training sample every method shares: `--background FILE` when given, else the model file's `background`.
     let background: Background?
-    var model: Model { modelFile.model }
+    /// The explained network: the model file's, or with `--logits` its view without the final softmax or sigmoid.
+    let model: Model
     /// The model file's per-feature statistics of the training data, if it has them.
     var featureStats: FeatureStats? { modelFile.featureStats }
 
     init(command: RunCommand) throws(ExplainError) {
         self.command = command
         modelFile = try ModelFile.load(path: command.model)
+        do throws(ExplainError) {
+            model = command.logits ? try modelFile.model.logitModel() : modelFile.model
+        } catch { throw ExplainError(error.code, error.message, at: "\(command.model): --logits") }
         let table = try CSVTable(contentsOf: command.input)
         let features = modelFile.model.featureNames
         let all = try table.numericColumns(features)
@@ -59,21 +63,6 @@ struct ExplainJob {
             return .index(i)
         }
         throw ExplainError(.invalidArgument, "unknown target \(Echo.quoted(text)); outputs are \(Echo.list(outputs))", at: "--target")
-    }
-
-    func run() throws(ExplainError) {
-        try checkOutputs()
-        let started = Date()
-        var results: [AttributionResult] = []
-        for method in command.method.expanded {
-            results.append(try runMethod(method))
-        }
-        let layers = try command.options.layer.map { layer throws(ExplainError) in try GradientRunner.layerAttributions(self, layer: layer) } ?? []
-        let wallTime = Date().timeIntervalSince(started)
-        try writeOutputs(results, layerAttributions: layers, wallTime: wallTime)
-        if !command.quiet, command.json != "-" {
-            try StandardStream.writeOutput(SummaryTable.render(results, rowIndices: rowIndices, features: model.featureNames))
-        }
     }
 
     func runMethod(_ method: MethodName) throws(ExplainError) -> AttributionResult {

@@ -11,17 +11,17 @@ enum GradientRunner {
         let stats = job.featureStats, background = job.background
         let seed = job.command.seed
         let parameters: [String: String]
-        let explainBlock: @Sendable (Tensor, [Int]) throws -> [Explanation]
+        let explainBlock: @Sendable (Tensor, [Int], @escaping (Double) -> Void) throws -> [Explanation]
         switch method {
         case .gradient, .saliency, .gradientXInput:
             let kind: GradientExplainer.Kind = method == .gradient ? .gradient : method == .saliency ? .saliency : .gradientXInput
             let explainer = GradientExplainer(kind: kind)
             parameters = explainer.parameters
-            explainBlock = { x, rows in try explainer.explain(x, using: model, target: target, rowIndices: rows) }
+            explainBlock = { x, rows, _ in try explainer.explain(x, using: model, target: target, rowIndices: rows) }
         case .integratedGradients:
             let explainer = IntegratedGradients(stepCount: options.steps ?? 50, rule: try rule(job), baseline: try baseline(job))
-            parameters = explainer.parameters
-            explainBlock = { x, rows in
+            parameters = explainer.parameters.merging(baselineSource(job, explainer.baseline)) { $1 }
+            explainBlock = { x, rows, _ in
                 try explainer.explain(x, using: model, target: target, featureStats: stats, background: background, rowIndices: rows)
             }
         case .smoothgrad:
@@ -29,9 +29,9 @@ enum GradientRunner {
                                          Dictionary(uniqueKeysWithValues: SmoothGrad.Variant.allCases.map { ($0.rawValue, $0) }))
             let explainer = SmoothGrad(sampleCount: options.samples ?? 50, noiseLevel: options.noise ?? 0.15, variant: variant)
             parameters = explainer.parameters
-            explainBlock = { x, rows in
+            explainBlock = { x, rows, progress in
                 try explainer.explain(x, using: model, target: target, rng: SplitMix64(seed: seed),
-                                      featureStats: stats, background: background, rowIndices: rows)
+                                      featureStats: stats, background: background, rowIndices: rows, progress: progress)
             }
         default:
             preconditionFailure("GradientRunner: \(method) is not a gradient method")
@@ -40,8 +40,10 @@ enum GradientRunner {
         return job.result(method, parameters: parameters, explanations)
     }
 
-    /// Explains the job's rows in blocks on its threads, preserving row order.
-    static func inBlocks<T: Sendable>(_ job: ExplainJob, label: String, _ body: @escaping @Sendable (Tensor, [Int]) throws -> [T])
+    /// Explains the job's rows in blocks on its threads, preserving row order; `body` may report the share of its
+    /// block done.
+    static func inBlocks<T: Sendable>(_ job: ExplainJob, label: String,
+                                      _ body: @escaping @Sendable (Tensor, [Int], @escaping (Double) -> Void) throws -> [T])
         throws(ExplainError) -> [T] {
         let n = job.rowIndices.count
         let blockSize = max(1, min(256, (n + job.threads * 4 - 1) / (job.threads * 4)))
@@ -50,7 +52,8 @@ enum GradientRunner {
         let progress = Progress(total: blocks.count, label: label, quiet: job.command.quiet)
         do {
             let parts = try ParallelRows.map(count: blocks.count, threads: job.threads, progress: { progress.update($0) }) { b in
-                try body(inputs.rows(blocks[b]), Array(rows[blocks[b]]))
+                defer { progress.finish(item: b) }
+                return try body(inputs.rows(blocks[b]), Array(rows[blocks[b]])) { progress.advance(item: b, fraction: $0) }
             }
             return parts.flatMap { $0 }
         } catch let error as ExplainError {
@@ -65,10 +68,15 @@ enum GradientRunner {
                        Dictionary(uniqueKeysWithValues: QuadratureRule.allCases.map { ($0.rawValue, $0) }))
     }
 
-    /// `--baseline zeros | mean | FILE`.
+    /// `--baseline zeros | mean | FILE`. Without the flag: the training mean for a tabular model that has
+    /// `feature_stats` or a background (the model file's or `--background`), all zeros for an image model (as
+    /// captum) and for a tabular model with neither (with a note, `ExplainJob.defaultBaselineNote`).
     static func baseline(_ job: ExplainJob) throws(ExplainError) -> GradientBaseline {
         switch job.command.options.baseline {
-        case nil, "zeros": return .zeros
+        case nil:
+            let isTabular = job.model.inputShape.count == 1
+            return isTabular && (job.featureStats != nil || job.background != nil) ? .mean : .zeros
+        case "zeros": return .zeros
         case "mean":
             guard job.featureStats != nil || job.background != nil else {
                 throw ExplainError(.invalidArgument, "mean needs feature_stats or a background in \(job.command.model), or --background FILE", at: "--baseline")
@@ -76,6 +84,14 @@ enum GradientRunner {
             return .mean
         case let path?: return .rows(try job.featureRows(path), source: path)
         }
+    }
+
+    /// Where a mean baseline came from, for `parameters["baseline_mean_of"]`: `feature_stats`, `background` (the
+    /// model file's) or the `--background` file; empty for other baselines.
+    static func baselineSource(_ job: ExplainJob, _ baseline: GradientBaseline) -> [String: String] {
+        guard baseline == .mean else { return [:] }
+        if job.featureStats != nil { return ["baseline_mean_of": "feature_stats"] }
+        return ["baseline_mean_of": job.command.options.background.map { "--background \($0)" } ?? "background"]
     }
 
     /// `--layer NAME`: activation, gradient × activation and conductance for the explained rows.
@@ -86,7 +102,7 @@ enum GradientRunner {
         for method in LayerAttributor.Method.allCases {
             let attributor = LayerAttributor(layer: layer, method: method, stepCount: job.command.options.steps ?? 50, baseline: baseline)
             let model = job.model, target = job.target, stats = job.featureStats, background = job.background
-            let rowsPart = try inBlocks(job, label: "layer \(method.rawValue)") { x, rows in
+            let rowsPart = try inBlocks(job, label: "layer \(method.rawValue)") { x, rows, _ in
                 [try attributor.attribute(x, model: model, target: target, featureStats: stats, background: background, rowIndices: rows)]
             }
             guard var merged = rowsPart.first else { continue }

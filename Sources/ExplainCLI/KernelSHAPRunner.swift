@@ -33,8 +33,9 @@ enum KernelSHAPRunner {
                 + "--background-per-coalition 4 cuts the cost")
         }
         let model = job.model, inputs = job.inputs, target = job.target
-        let explanations = try job.explainRows("kernelshap") { i, row, rng in
-            let result = try explainer.explain(inputs.row(i), row: row, predictor: model, rng: &rng)
+        let explanations = try job.explainRows("kernelshap") { i, row, rng, progress in
+            let result = try explainer.explain(inputs.row(i), row: row, target: target, predictor: model, rng: &rng,
+                                               progress: progress)
             return try result.explanation(target: target, outputNames: model.outputNames)
         }
         return job.result(.kernelshap, parameters: explainer.parameters, explanations)

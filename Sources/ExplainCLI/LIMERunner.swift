@@ -24,8 +24,8 @@ enum LIMERunner {
                 featureNames: model.featureNames, outputNames: model.outputNames)
         } catch let e as ExplainError { throw e } catch { throw ExplainError(.invalidArgument, "\(error)") }
         let inputs = job.inputs, target = job.target
-        let explanations = try job.explainRows("lime") { i, row, rng in
-            try explainer.explain(inputs.row(i), row: row, target: target, predictor: model, rng: &rng)
+        let explanations = try job.explainRows("lime") { i, row, rng, progress in
+            try explainer.explain(inputs.row(i), row: row, target: target, predictor: model, rng: &rng, progress: progress)
         }
         return job.result(.lime, parameters: explainer.parameters, explanations)
     }

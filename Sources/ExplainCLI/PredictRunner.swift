@@ -18,7 +18,8 @@ enum PredictRunner {
                 attributions: [], outputs: values.map(Double.init)))
         }
         return AttributionResult(method: "predict", model: model.name, features: model.featureNames,
-                                 outputs: model.outputNames, seed: job.command.seed, parameters: [:],
+                                 outputs: model.outputNames, seed: job.command.seed,
+                                 parameters: job.command.logits ? ["logits": "true"] : [:],
                                  explanations: explanations)
     }
 }

@@ -9,7 +9,7 @@ enum ReportBuilder {
         var rows = Tensor(shape: [(job.rowIndices.max() ?? -1) + 1, job.model.inputWidth], repeating: 0)
         let width = job.model.inputWidth
         for (i, r) in job.rowIndices.enumerated() { rows.scalars.replaceSubrange((r * width)..<((r + 1) * width), with: job.inputs.row(i)) }
-        var input = ReportInput(model: job.model, inputFile: job.command.input, rows: rows, results: results,
+        var input = ReportInput(model: job.modelFile.model, inputFile: job.command.input, rows: rows, results: results,
                                 seed: job.command.seed, wallTime: wallTime)
         input.activations = try activations(job)
         input.layerAttribution = layerAttribution
@@ -24,11 +24,11 @@ enum ReportBuilder {
 
     /// Each explained row's hidden activations, captured by forward hooks during one batched forward pass.
     static func activations(_ job: ExplainJob) throws(ExplainError) -> [Int: [ReportInput.LayerActivation]] {
-        let names = hiddenLayers(job.model)
+        let names = hiddenLayers(job.modelFile.model)
         guard !names.isEmpty else { return [:] }
-        let recorder = try ActivationRecorder(model: job.model, layers: names, capturesGradients: false)
+        let recorder = try ActivationRecorder(model: job.modelFile.model, layers: names, capturesGradients: false)
         defer { recorder.remove() }
-        _ = job.model.forward(job.inputs)
+        _ = job.modelFile.model.forward(job.inputs)
         let captured = recorder.activations
         var out: [Int: [ReportInput.LayerActivation]] = [:]
         for (i, r) in job.rowIndices.enumerated() {

@@ -44,6 +44,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("max-pages"), parsing: .unconditional, help: "Cap on per-row report pages (summary pages come first).")
     var maxPages: Int = 50
 
+    @Flag(help: "Explain the logits: the input of the model's final softmax or sigmoid, not its probabilities (predictions and base values are then in logit units).")
+    var logits = false
+
     @Flag(help: "No progress output and no summary table.")
     var quiet = false
 

@@ -7,7 +7,8 @@ enum SummaryTable {
         for result in results {
             lines.append("\(result.method):")
             for e in result.explanations {
-                var line = "  row \(e.row)  \(e.targetName) = \(format(e.prediction))"
+                let unit = result.parameters["logits"] == "true" ? " logit" : ""
+                var line = "  row \(e.row)  \(e.targetName)\(unit) = \(format(e.prediction))"
                 if let outputs = e.outputs {
                     line += "  outputs [" + outputs.map(format).joined(separator: ", ") + "]"
                 } else {

@@ -14,7 +14,7 @@ public final class Model: @unchecked Sendable {
     public private(set) var layers: [any Layer] { didSet { inferencePlan.clear() } }
     /// The output shape of one sample after each layer.
     public let layerShapes: [[Int]]
-    let hooks = HookRegistry()
+    let hooks: HookRegistry
     /// `infer`'s steps, built once for the current weights (`inferenceSteps()`).
     let inferencePlan = InferencePlanCache()
 
@@ -38,8 +38,15 @@ public final class Model: @unchecked Sendable {
     /// - Throws: `ExplainError(.invalidModel)` located at `layers[i]` (or `input.features`, `output.names`) when a layer
     ///   does not fit its input, names repeat, the feature count disagrees with the shape, or the output count
     ///   disagrees with `outputNames`.
-    public init(name: String, inputShape: [Int], featureNames: [String], outputNames: [String],
-                layers: [any Layer]) throws(ExplainError) {
+    public convenience init(name: String, inputShape: [Int], featureNames: [String], outputNames: [String],
+                            layers: [any Layer]) throws(ExplainError) {
+        try self.init(name: name, inputShape: inputShape, featureNames: featureNames, outputNames: outputNames,
+                      layers: layers, hooks: HookRegistry())
+    }
+
+    /// Builds a model whose hooks live in `hooks` (shared with the model it is a view of).
+    init(name: String, inputShape: [Int], featureNames: [String], outputNames: [String],
+         layers: [any Layer], hooks: HookRegistry) throws(ExplainError) {
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }), inputShape.count == 1 || inputShape.count == 3 else {
             throw ExplainError(.invalidModel, "expected [n] or [C, H, W] with positive sizes, got \(inputShape)", at: "input.shape")
         }
@@ -74,6 +81,7 @@ public final class Model: @unchecked Sendable {
         self.outputNames = outputNames
         self.layers = layers
         self.layerShapes = shapes
+        self.hooks = hooks
     }
 
     /// The number of input values per row.

@@ -137,7 +137,7 @@ struct SmoothGradTests {
         }
     }
 
-    @Test("the noise scale falls back from feature_stats to the background range to the input range, and says so")
+    @Test("the noise scale falls back from feature_stats to the background range, says so, and refuses with neither")
     func noiseSources() throws {
         let model = try F.smoothMLP()
         let x = F.rows(2, width: 5, seed: 36)
@@ -151,14 +151,14 @@ struct SmoothGradTests {
         let backgroundRun = try sg.explain(x, using: model, rng: rng, background: background)
         #expect(backgroundRun.allSatisfy { $0.flags == ["noise_from_background_range"] })
         #expect(zip(backgroundRun, statsRun).allSatisfy { $0.attributions == $1.attributions })
-        let inputRun = try sg.explain(x, using: model, rng: rng)
-        #expect(inputRun.allSatisfy { $0.flags == ["noise_from_input_range"] })
-        for r in 0..<2 {   // the paper's per-image range: each row's own max − min
-            let range = Double((x.row(r).max() ?? 0) - (x.row(r).min() ?? 0))
-            #expect(abs((inputRun[r].diagnostics["noise_sigma_mean"] ?? 0) - 0.15 * range) < 1e-6)
+        // No silent fallback to each row's own range: a clear error instead.
+        #expect {
+            _ = try sg.explain(x, using: model, rng: rng)
+        } throws: { error in
+            (error as? ExplainError)?.message == SmoothGrad.missingRangeMessage
         }
-        let alone = try sg.explain(x.rows(1..<2), using: model, rng: rng, rowIndices: [1])
-        #expect(alone == [inputRun[1]])
+        let alone = try sg.explain(x.rows(1..<2), using: model, rng: rng, featureStats: Self.stats, rowIndices: [1])
+        #expect(alone == [statsRun[1]])
         #expect(sg.parameters == ["samples": "4", "noise": "0.15", "variant": "smoothgrad"])
     }
 }

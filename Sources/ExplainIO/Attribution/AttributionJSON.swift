@@ -53,17 +53,22 @@ public enum AttributionJSON {
     }
 
     /// The document of a `--method all` run: the shared `model`, `features`, `outputs` and `seed` of the first
-    /// result, and a `results` array with one full document per method.
-    public static func document(all results: [AttributionResult]) -> JSONValue {
+    /// result, a `results` array with one full document per method, and `skipped`, the methods that could not run
+    /// (CONTRACT.md §5; written when `skipped` is not nil, empty or not).
+    public static func document(all results: [AttributionResult], skipped: [SkippedMethod]? = nil) -> JSONValue {
         precondition(!results.isEmpty, "AttributionJSON.document(all:): no results")
         let first = results[0]
-        return .object([
+        var pairs: [(key: String, value: JSONValue)] = [
             ("model", .string(first.model)),
             ("features", JSONValue(first.features)),
             ("outputs", JSONValue(first.outputs)),
             ("seed", JSONValue(first.seed)),
             ("results", .array(results.map(document))),
-        ])
+        ]
+        if let skipped {
+            pairs.append(("skipped", .array(skipped.map { .object([("method", .string($0.method)), ("reason", .string($0.reason))]) })))
+        }
+        return .object(pairs)
     }
 
     /// The bytes of one result (pretty-printed, final newline).

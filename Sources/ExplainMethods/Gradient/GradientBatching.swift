@@ -78,12 +78,14 @@ public struct GradientBatching: Sendable, Equatable {
     ///   - target: the output whose gradient is taken at point `i`.
     ///   - consume: receives the range of point indices of a chunk, its outputs `[n, outputCount]` and its gradients
     ///     `[n, inputWidth]`.
+    ///   - progress: called after each chunk with the share of the points evaluated so far.
     /// - Complexity: ⌈pointCount / pointsPerChunk⌉ batched forward and backward passes.
     func evaluate<P: DifferentiablePredictor>(
         _ predictor: P, pointCount: Int,
         fill: (_ point: Int, _ into: UnsafeMutableBufferPointer<Float>) -> Void,
         target: (_ point: Int) -> Int,
-        consume: (_ points: Range<Int>, _ outputs: Tensor, _ gradients: Tensor) throws -> Void
+        consume: (_ points: Range<Int>, _ outputs: Tensor, _ gradients: Tensor) throws -> Void,
+        progress: ((Double) -> Void)? = nil
     ) throws {
         let width = predictor.inputWidth
         let chunk = pointsPerChunk(for: predictor)
@@ -100,6 +102,7 @@ public struct GradientBatching: Sendable, Equatable {
             let (outputs, gradients) = try predictor.gradient(batch, targets: range.map(target))
             try consume(range, outputs, gradients)
             start = range.upperBound
+            progress?(Double(start) / Double(pointCount))
         }
     }
 }

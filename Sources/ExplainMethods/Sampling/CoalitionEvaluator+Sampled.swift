@@ -65,6 +65,7 @@ extension CoalitionEvaluator {
                 }
             }
             start = end
+            progress?(end)
         }
         return evaluations
     }

@@ -23,6 +23,8 @@ struct CoalitionEvaluator {
     var rowFootprint: Int = 0
     /// The exact first-layer shortcut, when the predictor is an `AffineInputPredictor` that offers its first layer.
     var shortcut: FirstLayerShortcut? = nil
+    /// Called after each model call with the table index of the first coalition not yet evaluated (for progress).
+    var progress: ((_ evaluatedUpTo: Int) -> Void)? = nil
 
     var backgroundCount: Int { weights.count }
 
@@ -66,6 +68,7 @@ struct CoalitionEvaluator {
             try reduce(outputs.scalars, coalitions: count, into: &values)
             if perBackground != nil { perBackground?.append(contentsOf: outputs.scalars.lazy.map { Double($0) }) }
             start = end
+            progress?(end)
         }
         return evaluations
     }

@@ -16,8 +16,7 @@ import ExplainTensor
 /// training range, as in the paper:
 /// - `feature_stats` max − min when given;
 /// - otherwise the background's per-feature range (flag `noise_from_background_range`);
-/// - otherwise the range of the row's own values, the paper's per-image x_max − x_min, one σ for all features
-///   (flag `noise_from_input_range`).
+/// - with neither, `explain` refuses: a σ from the row's own values would change from row to row without saying so.
 ///
 /// The noise of row number r (`rowIndices`), copy s comes from `rng.derived(r).derived(s)` (features 2i and 2i + 1
 /// take the two values of its i-th `nextNormalPair()`), so results depend on neither the batching nor how the caller
@@ -66,13 +65,15 @@ public struct SmoothGrad: Sendable {
     ///   - rng: the run's noise generator; row number r uses the stream `rng.derived(r)`.
     ///   - featureStats, background: the training data that set the noise scale.
     ///   - rowIndices: the rows' numbers in the user's input (`Explanation.row`); default 0, 1, 2, ….
+    ///   - progress: called after each batched pass with the share of the noisy copies evaluated so far.
     /// - Returns: one explanation per row; `std_errors` is the standard error of the reported estimator (nil when
     ///   N = 1); `prediction` is f(x) at the clean input and `base_value` is nil.
     /// - Throws: `ExplainError` for invalid rows, target or statistics, or errors of the predictor.
     /// - Complexity: rows × (N + 1) gradient evaluations, in chunks of `batching`.
     public func explain<P: DifferentiablePredictor>(
         _ rows: Tensor, using predictor: P, target: Target = .predicted, rng: SplitMix64,
-        featureStats: FeatureStats? = nil, background: Background? = nil, rowIndices: [Int]? = nil
+        featureStats: FeatureStats? = nil, background: Background? = nil, rowIndices: [Int]? = nil,
+        progress: ((Double) -> Void)? = nil
     ) throws -> [Explanation] {
         let width = predictor.inputWidth
         try GradientSupport.validate(rows, width: width)
@@ -116,7 +117,7 @@ public struct SmoothGrad: Sendable {
                         }
                     }
                 }
-            })
+            }, progress: progress)
         }
         let count = Double(copies)
         return try GradientSupport.finite((0..<n).map { r in
@@ -152,21 +153,16 @@ public struct SmoothGrad: Sendable {
     /// σ for every row and feature (`[N · width]`, row-major) and the flags that say where the range came from.
     func noiseScale(width: Int, rows: Tensor, featureStats: FeatureStats?, background: Background?) throws(ExplainError) -> ([Double], [String]) {
         let (perFeature, flags) = try featureNoiseScale(width: width, featureStats: featureStats, background: background)
-        if let perFeature {
-            return (Array([[Double]](repeating: perFeature, count: rows.batchSize).joined()), flags)
-        }
-        var sigma: [Double] = []
-        sigma.reserveCapacity(rows.count)
-        for r in 0..<rows.batchSize {
-            let values = rows.scalars[(r * width)..<((r + 1) * width)]
-            let range = Double((values.max() ?? 0) - (values.min() ?? 0))
-            sigma += repeatElement(noiseLevel * range, count: width)
-        }
-        return (sigma, flags)
+        return (Array([[Double]](repeating: perFeature, count: rows.batchSize).joined()), flags)
     }
 
-    /// σ_j from the training statistics or the background, or nil (and the input-range flag) when there is neither.
-    private func featureNoiseScale(width: Int, featureStats: FeatureStats?, background: Background?) throws(ExplainError) -> ([Double]?, [String]) {
+    /// The message of the error for a run with neither statistics nor a background.
+    public static let missingRangeMessage = "smoothgrad scales its noise by each feature's training range: it needs "
+        + "feature_stats or a background"
+
+    /// σ_j from the training statistics or the background.
+    /// - Throws: `ExplainError(.invalidArgument)` when there is neither.
+    private func featureNoiseScale(width: Int, featureStats: FeatureStats?, background: Background?) throws(ExplainError) -> ([Double], [String]) {
         if let stats = featureStats {
             guard stats.min.count == width, stats.max.count == width else {
                 throw ExplainError(.invalidArgument, "feature_stats has \(stats.min.count) minima and \(stats.max.count) maxima, the model expects \(width)", at: "feature_stats")
@@ -183,6 +179,6 @@ public struct SmoothGrad: Sendable {
             }
             return (ranges.map { noiseLevel * $0 }, ["noise_from_background_range"])
         }
-        return (nil, ["noise_from_input_range"])
+        throw ExplainError(.invalidArgument, Self.missingRangeMessage, at: "smoothgrad")
     }
 }

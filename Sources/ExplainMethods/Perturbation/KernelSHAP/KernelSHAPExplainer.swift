@@ -116,16 +116,19 @@ public struct KernelSHAPExplainer: Sendable {
     /// - Parameters:
     ///   - x: the row, `predictor.inputWidth` values.
     ///   - row: its index, echoed in the result.
+    ///   - target: the output the caller will explain; with a `tolerance`, sampling stops as soon as this output's
+    ///     error bars meet it (nil: when every output's do). Values are computed for all outputs either way.
     ///   - rng: the source of every random draw (unused when the coalitions are enumerated).
+    ///   - progress: called after each model call with the share of the coalition budget evaluated so far.
     /// - Returns: values, standard errors and diagnostics for all outputs.
     /// - Throws: `ExplainError(.invalidInput)` for a row of the wrong width or with non-finite values,
     ///   `.invalidArgument` when the predictor's width differs from the background's, `.numerical` when the model
     ///   returns non-finite outputs, and the predictor's own errors.
     /// - Complexity: (coalitions + 1) × background rows + 1 model evaluations.
-    public func explain(_ x: [Float], row: Int = 0, predictor: some BatchPredictor,
-                        rng: inout SplitMix64) throws -> KernelSHAPResult {
+    public func explain(_ x: [Float], row: Int = 0, target: Target? = nil, predictor: some BatchPredictor,
+                        rng: inout SplitMix64, progress: ((Double) -> Void)? = nil) throws -> KernelSHAPResult {
         do {
-            return try explainRow(x, row: row, predictor: predictor, rng: &rng)
+            return try explainRow(x, row: row, target: target, predictor: predictor, rng: &rng, progress: progress)
         } catch var error as ExplainError where error.location.isEmpty {
             // The evaluator's errors (non-finite model outputs) do not know the row.
             error.location = "row \(row)"
@@ -133,8 +136,8 @@ public struct KernelSHAPExplainer: Sendable {
         }
     }
 
-    private func explainRow(_ x: [Float], row: Int, predictor: some BatchPredictor,
-                            rng: inout SplitMix64) throws -> KernelSHAPResult {
+    private func explainRow(_ x: [Float], row: Int, target: Target?, predictor: some BatchPredictor,
+                            rng: inout SplitMix64, progress: ((Double) -> Void)?) throws -> KernelSHAPResult {
         let width = background.rows.sampleCount
         guard predictor.inputWidth == width, predictor.outputCount >= 1 else {
             throw ExplainError(.invalidArgument, "the model takes \(predictor.inputWidth) inputs and gives "
@@ -146,7 +149,7 @@ public struct KernelSHAPExplainer: Sendable {
         if let j = x.firstIndex(where: { !$0.isFinite }) {
             throw ExplainError(.invalidInput, "feature \(j) is not finite", at: "row \(row)")
         }
-        let evaluator = makeEvaluator(x, outputCount: predictor.outputCount,
+        var evaluator = makeEvaluator(x, outputCount: predictor.outputCount,
                                       affine: predictor as? any AffineInputPredictor)
         let (rawPrediction, rawMean, rawBaselines) = try evaluator.endpoints(predictor: predictor)
         let predictions = rawPrediction.map(link.apply)
@@ -183,10 +186,20 @@ public struct KernelSHAPExplainer: Sendable {
             plan = CoalitionPlan(playerCount: players.count, budget: budget, sampler: sampler,
                                  enumerationBudget: tolerance == nil ? nil : Self.defaultBudget(playerCount: players.count))
         }
+        if let progress {
+            let total = Double(max(plan.budget, 1))
+            evaluator.progress = { progress(min(1, Double($0) / total)) }
+        }
+        let watched = target.map { [$0.resolve(outputs: rawPrediction.map { Float($0) })] } ?? Array(0..<outputs)
+        guard watched.allSatisfy({ (0..<outputs).contains($0) }) else {
+            throw ExplainError(.invalidArgument, "target \(watched[0]) is out of range for \(outputs) outputs",
+                               at: "kernelshap.target")
+        }
         var game = KernelSHAPGame(evaluator: evaluator, link: link, bases: bases, gaps: gaps, plan: plan)
         game.sampledBackground = sampling
         game.values.reserveCapacity(min(plan.budget, CoalitionTable.upFrontCapacity) * outputs)
-        var solution = try game.run(predictor: predictor, tolerance: tolerance, rng: &rng)
+        var solution = try game.run(predictor: predictor, tolerance: tolerance, watched: watched, rng: &rng,
+                                    progress: progress)
         if let k = topFeatures, k < players.count {
             solution = game.restricted(to: k, from: solution)
         }

@@ -30,13 +30,18 @@ struct KernelSHAPGame {
     }
 
     var outputCount: Int { evaluator.outputCount }
+    /// The share of the coalition budget evaluated so far.
+    var fractionDone: Double { min(1, Double(plan.table.count) / Double(max(plan.budget, 1))) }
     var playerCount: Int { plan.playerCount }
 
     /// Evaluates the enumerated coalitions, then samples the rest of the budget — in one round, or with a tolerance
-    /// in doubling rounds (the first an eighth of the budget, at most 2M + 2048 coalitions) until max SE ≤ tolerance · (max φ − min φ) for every output.
-    mutating func run(predictor: some BatchPredictor, tolerance: Double?,
-                      rng: inout SplitMix64) throws -> Solution {
+    /// in doubling rounds (the first an eighth of the budget, at most 2M + 2048 coalitions) until max SE ≤
+    /// tolerance · (max φ − min φ) for every output in `watched`; no round is drawn after one that met it.
+    /// `progress` receives the fraction of the budget evaluated after each round.
+    mutating func run(predictor: some BatchPredictor, tolerance: Double?, watched: [Int],
+                      rng: inout SplitMix64, progress: ((Double) -> Void)? = nil) throws -> Solution {
         try evaluatePending(predictor: predictor)
+        progress?(fractionDone)
         guard !plan.isExhaustive else { return solve(converged: { _ in true }) }
         guard let tolerance else {
             if sampledBackground != nil {
@@ -45,6 +50,7 @@ struct KernelSHAPGame {
                 drawBackground(rng: &rng)
                 try evaluatePending(predictor: predictor)
                 fitControl()
+                progress?(fractionDone)
             }
             plan.sample(coalitions: plan.budgetLeft, rng: &rng)
             drawBackground(rng: &rng)
@@ -66,7 +72,8 @@ struct KernelSHAPGame {
             drawBackground(rng: &rng)
             try evaluatePending(predictor: predictor)
             fitControl()
-            var solution = solve { Self.meets(tolerance, $0) }
+            progress?(fractionDone)
+            var solution = solve { Self.meets(tolerance, $0, outputs: watched) }
             points = trace(after: solution, before: points)
             solution.convergence = points
             if solution.isConverged || added == 0 || plan.budgetLeft < 2 { return solution }
@@ -103,10 +110,12 @@ struct KernelSHAPGame {
         return out
     }
 
-    /// Whether every output's largest standard error is within `tolerance` of its value range.
-    static func meets(_ tolerance: Double, _ solution: Solution) -> Bool {
-        zip(solution.values, solution.stdErrors).allSatisfy { values, errors in
-            ConvergencePoint(modelEvaluations: 0, coalitions: 0, values: values, stdErrors: errors).meets(tolerance)
+    /// Whether the largest standard error of every output in `outputs` is within `tolerance` of its value range:
+    /// the quantity each output's convergence trace records.
+    static func meets(_ tolerance: Double, _ solution: Solution, outputs: [Int]) -> Bool {
+        outputs.allSatisfy { o in
+            ConvergencePoint(modelEvaluations: 0, coalitions: 0, values: solution.values[o],
+                             stdErrors: solution.stdErrors[o]).meets(tolerance)
         }
     }
 

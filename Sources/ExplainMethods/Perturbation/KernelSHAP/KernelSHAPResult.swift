@@ -24,7 +24,8 @@ public struct KernelSHAPResult: Sendable, Equatable {
     public var varyingFeatureCount: Int
     /// Whether every coalition was enumerated, so the values are exact Shapley values.
     public var isExact: Bool
-    /// Whether the result is exact, or the requested tolerance was met.
+    /// Whether the result is exact, or the requested tolerance was met by every output sampling watched (the
+    /// explained target, or all outputs); `isConverged(output:)` tells one output.
     public var isConverged: Bool
     /// The requested tolerance, if any.
     public var tolerance: Double?
@@ -57,6 +58,15 @@ public struct KernelSHAPResult: Sendable, Equatable {
         self.convergence = convergence
     }
 
+    /// Whether output `o` is exact, or met the tolerance: its own last convergence point (the quantity the stop rule
+    /// tests), with reliable standard errors.
+    public func isConverged(output o: Int) -> Bool {
+        if isExact { return true }
+        guard let tolerance, hasReliableStdErrors, convergence.indices.contains(o), let last = convergence[o].last
+        else { return false }
+        return last.meets(tolerance)
+    }
+
     /// The explanation of one output, shaped like CONTRACT.md §4.
     ///
     /// - Parameters:
@@ -73,9 +83,10 @@ public struct KernelSHAPResult: Sendable, Equatable {
             throw ExplainError(.invalidArgument, "\(names.count) output names for \(values.count) outputs",
                                at: "kernelshap.outputNames")
         }
+        let converged = isConverged(output: index)
         var flags = [String]()
         if usedSolverFallback { flags.append("kernelshap_singular_regression") }
-        if tolerance != nil && !isConverged { flags.append("kernelshap_not_converged") }
+        if tolerance != nil && !converged { flags.append("kernelshap_not_converged") }
         if !hasReliableStdErrors { flags.append("kernelshap_too_few_samples_for_std_errors") }
         return Explanation(
             row: row, target: index, targetName: outputNames?[index] ?? String(index),
@@ -85,7 +96,7 @@ public struct KernelSHAPResult: Sendable, Equatable {
                 "model_evaluations": Double(modelEvaluations),
                 "coalitions": Double(coalitions),
                 "exact": isExact ? 1 : 0,
-                "converged": isConverged ? 1 : 0,
+                "converged": converged ? 1 : 0,
                 "solver_fallback": usedSolverFallback ? 1 : 0,
                 "varying_features": Double(varyingFeatureCount),
             ],

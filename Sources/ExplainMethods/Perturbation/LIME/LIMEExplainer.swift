@@ -123,6 +123,7 @@ public struct LIMEExplainer: Sendable {
     ///   - target: the output to explain; `.predicted` is the argmax of f(x).
     ///   - predictor: any batch function with `inputWidth == width`.
     ///   - rng: the random source of the neighbourhood.
+    ///   - progress: called after each model call with the share of the neighbourhood evaluated so far.
     /// - Returns: `attributions` are the surrogate's coefficients (0 for features not selected), `baseValue` its
     ///   intercept, `prediction` f(x); diagnostics `surrogate_prediction`, `surrogate_gap` (surrogate − f(x)),
     ///   `kernel_width`, `model_evaluations`, `selected_features`.
@@ -130,7 +131,8 @@ public struct LIMEExplainer: Sendable {
     ///   `.numerical` when the model returns non-finite outputs; the predictor's own errors.
     /// - Complexity: `samples` model evaluations, in batches of at most `batchElementBudget` input values.
     public func explain(
-        _ x: [Float], row: Int, target: Target, predictor: some BatchPredictor, rng: inout SplitMix64
+        _ x: [Float], row: Int, target: Target, predictor: some BatchPredictor, rng: inout SplitMix64,
+        progress: ((Double) -> Void)? = nil
     ) throws -> Explanation {
         let m = width
         guard x.count == m else {
@@ -144,7 +146,7 @@ public struct LIMEExplainer: Sendable {
             throw ExplainError(.invalidInput, "the row holds a non-finite value", at: "row \(row)")
         }
         var hood = sampler.sample(around: x, count: samples, rng: &rng)
-        let (targets, t) = try evaluate(hood, target: target, predictor: predictor, row: row)
+        let (targets, t) = try evaluate(hood, target: target, predictor: predictor, row: row, progress: progress)
         let weights = kernelWeights(hood.distances)
         let z0 = Array(hood.interpretable[0..<m])
         // Hand the design over without a copy: the ridge centres it in place.
@@ -190,7 +192,8 @@ public struct LIMEExplainer: Sendable {
 
     /// Runs the model on the neighbourhood in large batches; returns the target column and the resolved target.
     private func evaluate(
-        _ hood: LIMENeighbourhood, target: Target, predictor: some BatchPredictor, row: Int
+        _ hood: LIMENeighbourhood, target: Target, predictor: some BatchPredictor, row: Int,
+        progress: ((Double) -> Void)?
     ) throws -> (targets: [Double], index: Int) {
         let m = hood.width, n = hood.count, k = predictor.outputCount
         let chunk = Swift.max(1, Self.batchElementBudget / Swift.max(m, 1))
@@ -208,6 +211,7 @@ public struct LIMEExplainer: Sendable {
             }
             outputs.append(contentsOf: out.scalars)
             start = end
+            progress?(Double(end) / Double(n))
         }
         let instance = Array(outputs[0..<k])
         let t = target.resolve(outputs: instance)
