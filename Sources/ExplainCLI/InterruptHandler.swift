@@ -2,15 +2,19 @@ import Dispatch
 import ExplainKit
 import Foundation
 
-/// Removes in-flight temporary files and exits with 128 + signal when the user presses Ctrl-C (or the run is
-/// terminated), so an interrupted run leaves no temporary or partial files behind.
+/// Removes in-flight temporary files and exits with 128 + signal when the user presses Ctrl-C, the run is
+/// terminated, its terminal hangs up, its output pipe closes, or it gets SIGUSR1/SIGUSR2 (whose default action is
+/// also to end the process), so an interrupted run leaves no temporary or partial files behind.
 enum InterruptHandler {
     private static let sources = SignalSources()
+
+    /// The signals handled: every one whose default action ends the process and that a user or a pipeline sends.
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGUSR1, SIGUSR2]
 
     /// Installs the handlers once; later calls do nothing.
     static func install() {
         sources.installOnce {
-            [SIGINT, SIGTERM].map { signalNumber in
+            signals.map { signalNumber in
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler {

@@ -43,6 +43,7 @@ public final class AtomicFileWriter {
         let resolved = target.resolvedPath
         let directory = OutputTarget.directory(of: resolved)
         let base = String(resolved.dropFirst(directory.count))
+        StaleTemporaryFiles.removeOnce(in: directory)
         var generator = SystemRandomNumberGenerator()
         let tag = String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16)
         let temp = "\(directory).\(base).\(getpid())-\(tag).tmp"

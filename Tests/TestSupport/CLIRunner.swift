@@ -81,6 +81,26 @@ public enum CLIRunner {
         }
     }
 
+    /// Starts `explain` (output discarded), waits until `ready()` holds (polled every millisecond, for at most
+    /// `timeout` seconds), sends `signal`, and returns how it ended; `wasRunning` is false when it finished first or
+    /// `ready()` never held.
+    public static func signal(_ arguments: [String], _ signal: Int32, timeout: Double = 120,
+                              when ready: () -> Bool) throws -> Interrupted {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && !ready() && Date() < deadline { usleep(1000) }
+        let wasRunning = process.isRunning && ready()
+        if wasRunning { kill(process.processIdentifier, signal) }
+        process.waitUntilExit()
+        return Interrupted(wasRunning: wasRunning, exitedNormally: process.terminationReason == .exit,
+                           status: process.terminationStatus)
+    }
+
     /// A fresh temporary directory.
     public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("explainkit-\(UUID().uuidString)")
