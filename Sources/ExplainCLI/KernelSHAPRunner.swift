@@ -5,7 +5,8 @@ enum KernelSHAPRunner {
     static func run(_ job: ExplainJob) throws(ExplainError) -> AttributionResult {
         let options = job.command.options
         guard var background = job.background else {
-            throw ExplainError(.invalidArgument, "the model file has no background; give one with --background FILE", at: "--background")
+            throw ExplainError(.invalidArgument, "kernelshap needs a background sample and the model file has none; "
+                + "give one with --background FILE", at: job.command.model)
         }
         if let k = options.backgroundSize, k < background.rows.batchSize {
             var rng = SplitMix64(seed: job.command.seed)

@@ -61,17 +61,15 @@ struct MethodOptions: ParsableArguments {
         if let steps, !(1...IntegratedGradients.maximumStepCount).contains(steps) {
             throw ValidationError("--steps must be between 1 and \(IntegratedGradients.maximumStepCount), got \(steps)")
         }
-        if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
+        try CountFlag.requirePositive(samples, "--samples")
         if let noise, !(noise >= 0 && noise.isFinite) { throw ValidationError("--noise must be a finite number >= 0, got \(noise)") }
-        if let backgroundSize, backgroundSize < 1 { throw ValidationError("--background-size must be at least 1, got \(backgroundSize)") }
-        if let backgroundPerCoalition, backgroundPerCoalition < 1 {
-            throw ValidationError("--background-per-coalition must be at least 1, got \(backgroundPerCoalition)")
-        }
+        try CountFlag.requirePositive(backgroundSize, "--background-size")
+        try CountFlag.requirePositive(backgroundPerCoalition, "--background-per-coalition")
         if let tolerance, !(tolerance > 0 && tolerance < 1) { throw ValidationError("--tolerance must be in (0, 1), got \(tolerance)") }
-        if let topFeatures, topFeatures < 1 { throw ValidationError("--top-features must be at least 1, got \(topFeatures)") }
+        try CountFlag.requirePositive(topFeatures, "--top-features")
         if let kernelWidth, !LIMEExplainer.usableKernelWidths.contains(kernelWidth) {
             throw ValidationError("--kernel-width must be in [1e-150, 1e150], got \(kernelWidth)")
         }
-        if let numFeatures, numFeatures < 1 { throw ValidationError("--num-features must be at least 1, got \(numFeatures)") }
+        try CountFlag.requirePositive(numFeatures, "--num-features")
     }
 }

@@ -60,7 +60,7 @@ struct RunCommand: ParsableCommand {
         where path?.isEmpty == true {
             throw ValidationError("\(flag) must be a path, got an empty string")
         }
-        if maxRows < 1 { throw ValidationError("--max-rows must be at least 1, got \(maxRows)") }
+        try CountFlag.requirePositive(maxRows, "--max-rows")
         if maxPages < 0 { throw ValidationError("--max-pages must be 0 or more, got \(maxPages)") }
         if let rows {
             do { _ = try RowSelection(parsing: rows) } catch { throw ValidationError(error.message) }

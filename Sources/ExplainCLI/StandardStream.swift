@@ -48,5 +48,5 @@ enum StandardStream {
 
 /// Writes one line to stderr, best effort.
 func printError(_ text: String) {
-    StandardStream.writeError(text + "\n")
+    StandardStream.writeError(Echo.escapingControls(text) + "\n")
 }

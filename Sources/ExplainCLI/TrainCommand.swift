@@ -23,13 +23,13 @@ public struct TrainCommand: ParsableCommand {
     @Option(help: "The model file to write. The history goes next to it as <stem>.history.json.")
     var out: String
 
-    @Option(help: "Hidden dense layer widths, comma-separated (empty for none).")
+    @Option(parsing: .unconditional, help: "Hidden dense layer widths, comma-separated (empty for none).")
     var hidden = "32,32"
 
-    @Option(help: "Treat each row as an image of this shape, CxHxW in CHW order (e.g. 1x8x8), and build a CNN.")
+    @Option(parsing: .unconditional, help: "Treat each row as an image of this shape, CxHxW in CHW order (e.g. 1x8x8), and build a CNN.")
     var image: String?
 
-    @Option(help: "Output channels of the conv → relu → maxpool blocks (with --image).")
+    @Option(parsing: .unconditional, help: "Output channels of the conv → relu → maxpool blocks (with --image).")
     var channels = "8,16"
 
     @Option(help: "The model's name (default: <data-stem>-mlp or -cnn).")
@@ -86,17 +86,17 @@ public struct TrainCommand: ParsableCommand {
         func require(_ condition: Bool, _ message: String) throws {
             if !condition { throw ValidationError(message) }
         }
-        try require(epochs > 0, "--epochs must be positive, got \(epochs)")
+        try CountFlag.requirePositive(epochs, "--epochs")
         try require(lr.isFinite && lr > 0, "--lr must be positive, got \(lr)")
-        try require(batchSize > 0, "--batch-size must be positive, got \(batchSize)")
+        try CountFlag.requirePositive(batchSize, "--batch-size")
         try require(testFraction > 0 && testFraction < 1, "--test-fraction must be between 0 and 1, got \(testFraction)")
         try require(validationFraction >= 0 && validationFraction < 1, "--validation-fraction must be in [0, 1), got \(validationFraction)")
         try require(testFraction + validationFraction < 1, "--test-fraction plus --validation-fraction must be below 1")
         try require(patience >= 0, "--patience must be 0 or more, got \(patience)")
         try require(weightDecay.isFinite && weightDecay >= 0, "--weight-decay must be 0 or more, got \(weightDecay)")
         try require(dropout >= 0 && dropout < 1, "--dropout must be in [0, 1), got \(dropout)")
-        try require(explainRows > 0, "--explain-rows must be positive, got \(explainRows)")
-        try require((logEvery ?? 1) > 0, "--log-every must be positive")
+        try CountFlag.requirePositive(explainRows, "--explain-rows")
+        try CountFlag.requirePositive(logEvery, "--log-every")
         try require(OptimizerKind(name: optimizer) != nil, "--optimizer must be adam, adamw, sgd or nesterov, got \"\(optimizer)\"")
         try require(LearningRateSchedule(name: schedule) != nil, "--schedule must be constant, cosine or step:PERIOD:FACTOR, got \"\(schedule)\"")
         _ = try Self.sizes(hidden, option: "--hidden", allowsEmpty: true)
@@ -117,6 +117,10 @@ public struct TrainCommand: ParsableCommand {
     public func run() throws {
         try reportingErrors {
             let table = try TrainingData(path: data, labelColumn: label)
+            if !table.constantColumns.isEmpty, !quiet {
+                printError("warning: \(Echo.text(data)): \(table.constantColumns.count) constant column\(table.constantColumns.count == 1 ? "" : "s") "
+                    + "(one value in every row, no information to learn from): \(Echo.list(table.constantColumns))")
+            }
             let recipe = try makeRecipe()
             try checkOutputs()
             let modelName = name ?? Self.stem(of: data) + (image == nil ? "-mlp" : "-cnn")
@@ -161,7 +165,10 @@ public struct TrainCommand: ParsableCommand {
             .map { $0.trimmingCharacters(in: .whitespaces) }
         if parts == [""] && allowsEmpty { return [] }
         let values = parts.compactMap { Int($0) }
-        guard values.count == parts.count, values.allSatisfy({ $0 > 0 }) else {
+        if values.count == parts.count, let bad = values.first(where: { $0 < 1 }) {
+            throw ValidationError(CountFlag.message(option, parts.count == 1 ? "\(bad)" : "\(bad) in \"\(text)\""))
+        }
+        guard values.count == parts.count else {
             let joiner = separator == "," ? "commas" : "\"\(separator)\""
             throw ValidationError("\(option) must be positive integers separated by \(joiner), got \"\(text)\"")
         }

@@ -72,7 +72,7 @@ struct CLIBasicsTests {
         BadCase(name: "zero background rows per coalition", override: ["--background-per-coalition", "0"],
                 expected: "--background-per-coalition", status: 64),
         BadCase(name: "a negative number is read as the flag's value, not as a flag", override: ["--max-rows", "-3"],
-                expected: "--max-rows must be at least 1, got -3", status: 64),
+                expected: "--max-rows: expected a positive integer, got -3", status: 64),
         BadCase(name: "a negative seed", override: ["--seed", "-1"], expected: "'-1' is invalid for '--seed <seed>'",
                 status: 64),
         BadCase(name: "too many integrated-gradients steps", override: ["--steps", "1000000000"],

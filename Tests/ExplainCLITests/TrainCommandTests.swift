@@ -58,6 +58,20 @@ struct TrainCommandTests {
         #expect(run.stderr.contains("epoch 40/40"))
     }
 
+    @Test("a constant column is named in one warning, and training goes on")
+    func constantColumnWarning() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let text = Self.separableCSV().split(separator: "\n").enumerated().map { i, line in
+            i == 0 ? "\(line),flat" : "\(line),7"
+        }.joined(separator: "\n") + "\n"
+        let data = try write(text, "flat.csv", in: dir)
+        let out = try CLIRunner.run(["train", "--data", data, "--label", "label", "--out", dir.appendingPathComponent("m.json").path,
+                                     "--epochs", "5"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let warnings = out.stderr.split(separator: "\n").filter { $0.hasPrefix("warning:") }
+        #expect(warnings.count == 1 && warnings[0].contains("1 constant column") && warnings[0].hasSuffix("flat"), "\(out.stderr)")
+    }
+
     @Test("the same seed gives the same files byte for byte; another seed gives other weights")
     func determinism() throws {
         let dir = try CLIRunner.temporaryDirectory()
@@ -137,7 +151,13 @@ struct TrainCommandTests {
         BadCase(name: "unknown optimizer", csv: "a,label\n1,x\n", arguments: ["--optimizer", "rmsprop"], expected: "rmsprop", status: 64),
         BadCase(name: "bad hidden sizes", csv: "a,label\n1,x\n", arguments: ["--hidden", "16,-2"], expected: "--hidden", status: 64),
         BadCase(name: "a zero in the image shape is echoed as typed", csv: "a,b,label\n1,2,x\n2,3,y\n3,4,x\n4,5,y\n",
-                arguments: ["--image", "0x2x2"], expected: "separated by \"x\", got \"0x2x2\"", status: 64),
+                arguments: ["--image", "0x2x2"], expected: "--image: expected a positive integer, got 0 in \"0x2x2\"", status: 64),
+        BadCase(name: "a negative hidden width is read as the value, not as a flag", csv: "a,b,label\n1,2,x\n2,3,y\n3,4,x\n4,5,y\n",
+                arguments: ["--hidden", "-3"], expected: "--hidden: expected a positive integer, got -3", status: 64),
+        BadCase(name: "a negative epoch count", csv: "a,b,label\n1,2,x\n2,3,y\n3,4,x\n4,5,y\n",
+                arguments: ["--epochs", "-3"], expected: "--epochs: expected a positive integer, got -3", status: 64),
+        BadCase(name: "every feature column constant", csv: "a,b,label\n1,2,x\n1,2,y\n1,2,x\n1,2,y\n",
+                arguments: [], expected: "every feature column is constant", status: 1),
         BadCase(name: "image shape whose size overflows", csv: "a,b,label\n1,2,x\n2,3,y\n3,4,x\n4,5,y\n",
                 arguments: ["--image", "100000000000x100000000000x100000"], expected: "has more than 16777216 values", status: 1),
         BadCase(name: "hidden layers too wide to hold", csv: "a,label\n1,x\n2,y\n3,x\n4,y\n", arguments: ["--hidden", "100000,100000"],

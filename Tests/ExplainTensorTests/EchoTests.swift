@@ -25,3 +25,17 @@ struct EchoTests {
         #expect(Echo.list([String(repeating: "z", count: 100)]).count < 90)
     }
 }
+
+@Suite("Control characters in echoed text")
+struct EchoControlTests {
+    @Test("C0, DEL and C1 characters are written as \\xNN; other text, accents and emoji included, is kept")
+    func escapes() {
+        #expect(Echo.escapingControls("a\u{1B}[31mred\u{1B}[0m") == "a\\x1b[31mred\\x1b[0m")
+        #expect(Echo.escapingControls("nul\u{0}tab\tnl\ndel\u{7F}c1\u{85}\u{9F}") == "nul\\x00tab\\x09nl\\x0adel\\x7fc1\\x85\\x9f")
+        #expect(Echo.escapingControls("\u{1B}]0;title\u{7}") == "\\x1b]0;title\\x07")
+        #expect(Echo.escapingControls("naïve café 🙂 \u{A0}") == "naïve café 🙂 \u{A0}")
+        #expect(Echo.quoted("x\u{1B}y") == "\"x\\x1by\"")
+        #expect(Echo.text(String(repeating: "\u{1B}", count: 100)).hasPrefix("\\x1b\\x1b"))
+        #expect(Echo.list(["ok", "b\u{7}ell"]) == "ok, b\\x07ell")
+    }
+}

@@ -143,7 +143,16 @@ struct ModelFileDecoder {
         let rows = try quartilesNode.array()
         guard rows.count == width else { throw quartilesNode.error("expected \(width) entries, got \(rows.count)") }
         var quartiles: [[Double]] = []
-        for row in rows { quartiles.append(try row.doubles(count: 3)) }
+        for (i, row) in rows.enumerated() {
+            let q = try row.doubles(count: 3)
+            if let k = q.firstIndex(where: { abs($0) > limit }) {
+                throw quartilesNode.error("expected a value within Float's range (±3.4e38), got \(q[k])", at: "[\(i)][\(k)]")
+            }
+            if let k = (1..<3).first(where: { q[$0] < q[$0 - 1] }) {
+                throw quartilesNode.error("expected non-decreasing quartiles, got \(q[k - 1]) then \(q[k])", at: "[\(i)][\(k)]")
+            }
+            quartiles.append(q)
+        }
         return FeatureStats(mean: mean, std: std, min: minimum, max: maximum, quartiles: quartiles)
     }
 }

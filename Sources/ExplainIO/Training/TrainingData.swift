@@ -5,7 +5,8 @@ import ExplainTensor
 ///
 /// Loading checks everything `explain train` needs, each problem one `ExplainError(.invalidInput)` naming the file
 /// and, where there is one, the line and column: a missing label column, an empty label, a non-numeric cell, a
-/// single class, or a class with fewer than two rows (one to train on, one to test on).
+/// single class, a class with fewer than two rows (one to train on, one to test on), or feature columns that are all
+/// constant.
 public struct TrainingData: Sendable {
     /// The feature columns, in file order.
     public var featureNames: [String]
@@ -17,6 +18,8 @@ public struct TrainingData: Sendable {
     public var classNames: [String]
     /// For each row, its index in `classNames`.
     public var classes: [Int]
+    /// The feature columns that hold one value in every row: they carry no information (`explain train` warns).
+    public var constantColumns: [String]
 
     /// Reads `path` and splits it into features and labels.
     /// - Throws: `ExplainError(.io)` when it cannot be read, `.invalidInput` as described on the type.
@@ -53,6 +56,16 @@ public struct TrainingData: Sendable {
         if let rare = counts.firstIndex(where: { $0 < 2 }) {
             throw ExplainError(.invalidInput, "class \(Echo.quoted(classNames[rare])) has \(counts[rare]) row; every class needs at least 2 (one to train on, one to test on)", at: table.name)
         }
+        let width = featureNames.count
+        let constant = (0..<width).filter { j in
+            let first = features.scalars[j]
+            return stride(from: j, to: features.scalars.count, by: width).allSatisfy { features.scalars[$0] == first }
+        }
+        guard constant.count < width else {
+            throw ExplainError(.invalidInput, "every feature column is constant (each holds one value in every row), "
+                + "so nothing can be learned from them", at: table.name)
+        }
+        self.constantColumns = constant.map { featureNames[$0] }
         self.featureNames = featureNames
         self.features = features
         self.labelColumn = labelColumn
