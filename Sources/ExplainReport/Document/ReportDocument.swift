@@ -29,15 +29,15 @@ public enum ReportDocument {
         }
         let results = attributionResults(input)
         let rows = rowsWithPages(input, maxPages: maxPages)
-        var pages = [TitlePage(input: input).page(measure: measure)]
+        var pages = TitlePage(input: input).pages(measure: measure)
         for result in results where !result.explanations.isEmpty {
-            pages.append(SummaryPage(input: input, result: result, rowPageCount: rows.count).page(measure: measure))
+            pages += SummaryPage(input: input, result: result, rowPageCount: rows.count).pages(measure: measure)
         }
         for row in rows {
             let explanations = results.compactMap { r in
                 r.explanations.first { $0.row == row }.map { (method: r.method, explanation: $0) }
             }
-            pages.append(RowPage(input: input, row: row, explanations: explanations).page(measure: measure))
+            pages += RowPage(input: input, row: row, explanations: explanations).pages(measure: measure)
         }
         for row in rows { pages += ActivationPages(input: input, row: row).pages(measure: measure) }
         if let history = input.history { pages += TrainingPages(history: history).pages(measure: measure) }

@@ -88,12 +88,25 @@ public struct Scale: Sendable {
         return ticks
     }
 
-    /// The tick label for `value`.
+    /// The power of ten factored out of the tick labels of a linear scale whose values are all tiny (below 0.01) or
+    /// huge (10⁵ and above), as matplotlib's offset text does, so that 1e-5 and 0.1 never look alike; nil otherwise.
+    public var exponent: Int? {
+        guard !isLogarithmic else { return nil }
+        let m = max(abs(lower), abs(upper))
+        guard m > 0, m.isFinite, m < 0.01 || m >= 1e5 else { return nil }
+        return Int(log10(m).rounded(.down))
+    }
+
+    /// The factor of the tick labels, like `×1e−5`; nil when they show plain values.
+    public var exponentLabel: String? { exponent.map { "×1e" + Labels.number(Double($0)) } }
+
+    /// The tick label for `value`: divided by 10^`exponent` when the scale has one.
     public func label(_ value: Double) -> String {
         if isLogarithmic, value > 0 {
             let e = log10(value)
             if abs(e - e.rounded()) < 1e-9, abs(e) >= 3 { return "1e" + Labels.number(e.rounded()) }
         }
+        if let exponent { return Labels.number(value / pow(10, Double(exponent)), digits: 3) }
         return Labels.number(value, digits: 3)
     }
 }
