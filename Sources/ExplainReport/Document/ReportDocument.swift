@@ -3,8 +3,9 @@ import ExplainTensor
 
 /// Lays a report out as pages: title, summaries, rows, activations, training.
 ///
-/// Summary pages come first so a report of 1,000 rows is readable from its first pages; `maxPages` caps the
-/// per-row pages (and the activation pages, which follow the same rows).
+/// Summary pages come first so a report of 1,000 rows is readable from its first pages; `maxPages` caps the rows
+/// that get pages (and the activation pages, which follow the same rows). Nothing is elided to fit a page: the
+/// title page, a row's tables and the per-target summaries continue on further pages instead.
 public enum ReportDocument {
     /// The results that carry attributions (everything except `predict`).
     static func attributionResults(_ input: ReportInput) -> [AttributionResult] {

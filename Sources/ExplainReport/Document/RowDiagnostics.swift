@@ -9,7 +9,7 @@ enum RowDiagnostics {
         return e.prediction - base - e.attributions.reduce(0, +)
     }
 
-    /// Key–value rows for one method's explanation.
+    /// Key–value rows for one method's explanation (its flags go to `warningTable`).
     static func keyValueRows(method: String, _ e: Explanation) -> [[String]] {
         var rows: [[String]] = [
             ["method", Labels.methodName(method)],
@@ -38,7 +38,6 @@ enum RowDiagnostics {
                 : Labels.number(value)
             rows.append([key.replacingOccurrences(of: "_", with: " "), text])
         }
-        rows.append(["warnings", e.flags.isEmpty ? "none" : "\(e.flags.count), listed under Warnings"])
         return rows
     }
 
@@ -65,6 +64,6 @@ enum RowDiagnostics {
          Labels.number(e.attributions.reduce(0, +)), completenessGap(e).map { Labels.number($0, digits: 3) } ?? "–",
          e.fidelity.map { Labels.number($0, digits: 3) } ?? "–",
          e.stdErrors.flatMap { $0.filter(\.isFinite).max() }.map { Labels.number($0, digits: 3) } ?? "–",
-         e.flags.isEmpty ? "none" : "\(e.flags.count), see Warnings"]
+         e.flags.isEmpty ? "none" : String(e.flags.count)]
     }
 }

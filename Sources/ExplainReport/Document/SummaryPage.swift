@@ -66,14 +66,20 @@ struct SummaryPage {
                              topK: perPage == 1 ? 20 : 10)
     }
 
-    /// One line naming the flagged rows of the page and their flags (each row's page lists them in full).
+    /// One line giving each flag raised on the page with the rows that raised it (each row's page lists them too).
     private func drawWarnings(_ explanations: [Explanation], at p: Point, width: Double, measure: any TextMeasuring,
                               into d: inout Drawing) {
-        let flagged = explanations.filter { !$0.flags.isEmpty }.sorted { $0.row < $1.row }
-        var note = flagged.isEmpty ? "No warnings." : "Warnings on \(Labels.rows(flagged.count)): "
-            + flagged.prefix(12).map { "row \($0.row) (\($0.flags.map(Labels.flag).joined(separator: "; ")))" }
-                .joined(separator: "; ")
-        if flagged.count > 12 { note += "; …" }
+        let flagged = explanations.filter { !$0.flags.isEmpty }
+        var rowsByFlag: [(flag: String, rows: [Int])] = []
+        for e in flagged.sorted(by: { $0.row < $1.row }) {
+            for flag in e.flags {
+                if let k = rowsByFlag.firstIndex(where: { $0.flag == flag }) { rowsByFlag[k].rows.append(e.row) }
+                else { rowsByFlag.append((flag, [e.row])) }
+            }
+        }
+        let note = flagged.isEmpty ? "No warnings." : "Warnings on \(Labels.rows(flagged.count)): " + rowsByFlag.map {
+            "\(Labels.flag($0.flag)) (row\($0.rows.count == 1 ? "" : "s") \($0.rows.map(String.init).joined(separator: ", ")))"
+        }.joined(separator: "; ")
         d.fittedText(note, at: p, width: width, font: Fonts.label, measure: measure,
                      color: flagged.isEmpty ? Palette.mutedText : Palette.warning, baseline: .bottom, role: .text)
     }

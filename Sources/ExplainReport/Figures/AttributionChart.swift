@@ -173,7 +173,8 @@ public struct AttributionChart: Sendable {
                    anchor: .end, baseline: .top, role: .legend)
         }
         if let notShown {
-            d.text(Labels.featuresNotShown(notShown.count, absoluteSum: notShown.absoluteSum) + " (summed in the last bar)",
+            d.text(Labels.featuresNotShown(notShown.count, absoluteSum: notShown.absoluteSum)
+                   + "; their Σφ is the last bar",
                    at: Point(frame.minX, noteY), font: Fonts.small, color: Palette.mutedText, baseline: .top,
                    role: .legend)
         }

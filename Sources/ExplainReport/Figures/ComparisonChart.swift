@@ -84,9 +84,10 @@ public struct ComparisonChart: Sendable {
         let labelColumn = min(widest, frame.width * 0.3) + 8
         let limits = limits(shown: shown)
         let probes = limits.map { Scale(lower: -$0, upper: $0, start: 0, end: 1) }
-        let hasSecondLine = columns.contains { $0.unitNote != nil } || probes.contains { $0.exponent != nil }
+        let noteLines = (columns.contains { $0.unitNote != nil } ? 1 : 0) + (probes.contains { $0.exponent != nil } ? 1 : 0)
         let lineHeight = measure.measure("0", font: Fonts.labelBold).height
-        let headerHeight = lineHeight + 6 + (hasSecondLine ? measure.measure("0", font: Fonts.tick).height + 2 : 0)
+        let noteLineHeight = measure.measure("0", font: Fonts.tick).height + 1
+        let headerHeight = lineHeight + 6 + Double(noteLines) * noteLineHeight
         let tickHeight = Axes.bottomHeight(measure: measure, hasTitle: false)
         let noteHeight = hidden.isEmpty ? 0 : measure.measure("0", font: Fonts.label).height + 4
         let axisHeight = Axes.bottomHeight(measure: measure) + noteHeight
@@ -116,11 +117,13 @@ public struct ComparisonChart: Sendable {
             d.fittedText(Labels.methodName(column.method), at: Point(panel.midX, frame.minY), width: panel.width,
                          font: Fonts.labelBold, measure: measure, anchor: .middle, baseline: .top, role: .title)
             let factor = Axes.bottom(scale, plot: panel, title: nil, measure: measure, tickCount: 2, into: &d)
-            let second = [column.unitNote, factor].compactMap { $0 }.joined(separator: " · ")
-            if !second.isEmpty {
-                d.fittedText(second, at: Point(panel.midX, frame.minY + lineHeight + 2), width: panel.width + 12,
-                             font: Fonts.tick, measure: measure, color: factor == nil ? Palette.mutedText : Palette.warning,
-                             anchor: .middle, baseline: .top, role: .legend)
+            // Under the name: the unit note (muted), then the ticks' factor (in the warning colour: easy to miss).
+            var y = frame.minY + lineHeight + 2
+            for (note, color) in [(column.unitNote, Palette.mutedText), (factor, Palette.warning)] {
+                guard let note else { continue }
+                d.fittedText(note, at: Point(panel.midX, y), width: panel.width + 12, font: Fonts.tick,
+                             measure: measure, color: color, anchor: .middle, baseline: .top, role: .legend)
+                y += noteLineHeight
             }
             d.line(Point(scale.map(0), panel.minY), Point(scale.map(0), panel.maxY), Stroke(Palette.axis, width: 0.6),
                    role: .zeroLine)
