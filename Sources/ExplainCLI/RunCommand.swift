@@ -41,7 +41,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write the attribution JSON here (- for stdout).")
     var json: String?
 
-    @Option(name: .customLong("max-pages"), parsing: .unconditional, help: "Cap on per-row report pages (summary pages come first).")
+    @Option(name: .customLong("max-pages"), parsing: .unconditional, help: "Cap on the rows that get report pages (summary pages come first).")
     var maxPages: Int = 50
 
     @Flag(help: "No progress output and no summary table.")

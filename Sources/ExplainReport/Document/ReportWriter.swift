@@ -13,7 +13,7 @@ public enum ReportWriter {
     /// - Parameters:
     ///   - input: The report's data; validated first.
     ///   - path: The PDF file to create or replace; missing parent directories are created.
-    ///   - maxPages: The most per-row pages to include (nil: every row).
+    ///   - maxPages: The most rows that get pages of their own (nil: every row).
     /// - Throws: `ExplainError(.invalidArgument)` for inconsistent input, `ExplainError(.io)` when the file cannot
     ///   be written.
     /// - Returns: The number of pages written.
