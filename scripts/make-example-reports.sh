@@ -17,7 +17,8 @@ pages=$(mktemp -d)
 "$explain" --model samples/breast_cancer/model.json --input samples/breast_cancer/explain.csv --method all --rows 0 \
   --out "$pages/report.pdf" --png "$pages" --quiet
 mkdir -p docs/images
-# The README shows the row page of that run (page 9: title, seven summaries, then the row): all seven methods side by side, with diagnostics and agreement.
+# The README shows the row page of that run (page 9: title, seven summaries (one target), then the row's first page):
+# all seven methods side by side, with diagnostics, warnings and agreement (continued on page 10).
 cp "$pages/page-009.png" docs/images/report-row-page.png
 rm -rf "$pages"
 ls -l reports docs/images

@@ -2,9 +2,12 @@ import ExplainKit
 import Foundation
 
 extension ExplainJob {
+    /// The PDF report's path (`--out`, or the default named after the model and the input); nil for `predict`.
+    var reportPath: String? { command.reportPath(modelName: model.name) }
+
     /// Checks every output path before any work: no directory where a file goes, and a writable directory for each.
     func checkOutputs() throws(ExplainError) {
-        if let pdf = command.reportPath {
+        if let pdf = reportPath {
             try OutputSet.checkFile(pdf)
             if let png = command.png { try OutputSet.checkDirectory(png) }
         }
@@ -20,7 +23,7 @@ extension ExplainJob {
             try Self.encode(results, skipped: command.method == .all ? skipped : nil, layerAttributions: layerAttributions)
         }
         var pageCount = 0
-        if let pdf = command.reportPath {
+        if let pdf = reportPath {
             var input = try ReportBuilder.input(self, results: results, layerAttribution: reportLayerAttribution(layerAttributions),
                                                 wallTime: wallTime)
             input.skipped = skipped
@@ -38,7 +41,7 @@ extension ExplainJob {
             if json == "-" { try StandardStream.writeOutput(jsonBytes, name: "-") } else { try outputs.write(jsonBytes, to: json) }
         }
         try outputs.commit()
-        if let pdf = command.reportPath, !command.quiet { printError("report: \(pdf) (\(pageCount) pages)") }
+        if let pdf = reportPath, !command.quiet { printError("report: \(pdf) (\(pageCount) pages)") }
     }
 
     /// The layer attribution the report plots: conductance, per unit for dense layers and per channel (summed over

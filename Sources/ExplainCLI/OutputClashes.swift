@@ -52,9 +52,7 @@ struct OutputClashes {
     /// Whether `path` is named like a PNG page (`page-001.png`) inside `directory`.
     private static func isPage(_ path: String, in directory: FileIdentity) -> Bool {
         let url = URL(fileURLWithPath: path)
-        let name = url.lastPathComponent
-        guard name.hasPrefix("page-"), name.hasSuffix(".png"),
-              name.dropFirst(5).dropLast(4).allSatisfy(\.isNumber) else { return false }
+        guard ReportWriter.isPageFileName(url.lastPathComponent) else { return false }
         return FileIdentity(path: url.deletingLastPathComponent().path).isSameFile(as: directory)
     }
 }

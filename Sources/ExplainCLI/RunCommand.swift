@@ -32,7 +32,7 @@ struct RunCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads (default: every core). Results do not depend on it.")
     var threads: Int?
 
-    @Option(help: "The PDF report path (default: reports/<input-stem>-<method>.pdf).")
+    @Option(help: "The PDF report path (default: reports/<model-name>-<input-stem>-<method>.pdf).")
     var out: String?
 
     @Option(help: "Also write one PNG per report page into this directory.")
@@ -41,7 +41,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write the attribution JSON here (- for stdout).")
     var json: String?
 
-    @Option(name: .customLong("max-pages"), parsing: .unconditional, help: "Cap on per-row report pages (summary pages come first).")
+    @Option(name: .customLong("max-pages"), parsing: .unconditional, help: "Cap on the rows that get report pages (summary pages come first).")
     var maxPages: Int = 50
 
     @Flag(help: "Explain the logits: the input of the model's final softmax or sigmoid, not its probabilities (predictions and base values are then in logit units).")
@@ -65,20 +65,39 @@ struct RunCommand: ParsableCommand {
         if let rows {
             do { _ = try RowSelection(parsing: rows) } catch { throw ValidationError(error.message) }
         }
-        try fileClashes.check()
+        // The default report's name needs the model's name: that path is checked again once the model is loaded.
+        try fileClashes(modelName: nil).check()
     }
 
-    /// The PDF report's path (`--out`, or `reports/<input-stem>-<method>.pdf`); nil for `--method predict`, which
+    /// The PDF report's path: `--out`, or `reports/<model-name>-<input-stem>-<method>.pdf` with the model's name made
+    /// a safe file name (nil `modelName`: unknown yet, so nil without `--out`); nil for `--method predict`, which
     /// writes no report.
-    var reportPath: String? {
+    func reportPath(modelName: String?) -> String? {
         guard method != .predict else { return nil }
         if let out { return out }
+        guard let modelName else { return nil }
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
-        return "reports/\(stem)-\(method.rawValue).pdf"
+        return "reports/\(Self.fileNameComponent(modelName))-\(stem)-\(method.rawValue).pdf"
     }
 
-    /// Every file the run reads and writes.
-    var fileClashes: OutputClashes {
+    /// `name` as one safe file-name component: ASCII letters, digits, `-`, `_` and `.` are kept, every other run of
+    /// characters becomes `_`, leading dots and dashes are dropped, and the result has at most 80 characters
+    /// (`model` when nothing is left).
+    static func fileNameComponent(_ name: String) -> String {
+        var out = ""
+        for scalar in name.unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else if !out.hasSuffix("_") {
+                out.append("_")
+            }
+        }
+        let trimmed = String(out.drop { $0 == "." || $0 == "-" }.prefix(80))
+        return trimmed.isEmpty || trimmed.allSatisfy({ $0 == "_" }) ? "model" : trimmed
+    }
+
+    /// Every file the run reads and writes, the default report included when `modelName` is known.
+    func fileClashes(modelName: String?) -> OutputClashes {
         var files = OutputClashes()
         files.input("--model", model)
         files.input("--input", input)
@@ -86,9 +105,9 @@ struct RunCommand: ParsableCommand {
         files.input("--baseline", options.baseline.flatMap { ["zeros", "mean"].contains($0) ? nil : $0 })
         let history = ReportBuilder.historyPath(nextTo: model)
         if FileManager.default.fileExists(atPath: history) { files.input("the training history of --model", history) }
-        files.output("--out", reportPath)
+        files.output("--out", reportPath(modelName: modelName))
         files.output("--json", json == "-" ? nil : json)
-        if reportPath != nil { files.pageDirectory("--png", png) }
+        if method != .predict { files.pageDirectory("--png", png) }
         return files
     }
 
@@ -97,6 +116,8 @@ struct RunCommand: ParsableCommand {
         try reportingErrors {
             do {
                 let job = try ExplainJob(command: self)
+                // Loading is no work yet: nothing is written before this check of the default report's path.
+                try fileClashes(modelName: job.model.name).check()
                 try job.run()
             } catch var error as ExplainError where error.location.hasPrefix("row ") {
                 // Rows are numbered from 0 among the input's data rows; name the file too.

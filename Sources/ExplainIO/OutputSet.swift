@@ -11,9 +11,12 @@ import Darwin
 /// Until `commit()` no destination changes; `abort()` (also run by `deinit`, and by `TemporaryFiles.removeAll()` on
 /// an interrupt) removes the temporary files and the directories the set created, so a failed or interrupted run
 /// leaves no new files, not even some of them. Devices and FIFOs are written in place at commit (see
-/// `OutputTarget`), first, so a failure there leaves the regular files untouched.
+/// `OutputTarget`), first, so a failure there leaves the regular files untouched. Files given to `remove(_:)` (stale
+/// outputs of an earlier run) disappear at the same commit, and only if it succeeds.
 public final class OutputSet {
     private var files: [AtomicFileWriter] = []
+    /// Existing files to delete at commit.
+    private var removals: [String] = []
     /// Directories created for the outputs, in creation order.
     private var createdDirectories: [String] = []
     private var isFinished = false
@@ -50,8 +53,15 @@ public final class OutputSet {
         try makeDirectories(path.hasSuffix("/") ? path : path + "/", for: path)
     }
 
-    /// Finishes every file, writes the devices and FIFOs, and renames the rest into place. An interrupt during the
-    /// renames waits for them; a failure removes the files already renamed.
+    /// Deletes the existing file `path` when the set is committed: it is renamed aside before the new files are
+    /// renamed into place, deleted once they all are, and renamed back when the commit fails; never touched before.
+    public func remove(_ path: String) {
+        if !removals.contains(path) { removals.append(path) }
+    }
+
+    /// Finishes every file, writes the devices and FIFOs, renames the rest into place and deletes the files given to
+    /// `remove(_:)`. An interrupt during the renames waits for them; a failure removes the files already renamed and
+    /// restores the ones set aside for deletion.
     /// - Throws: `ExplainError(.io)` for the first failure; nothing new is left behind.
     public func commit() throws(ExplainError) {
         guard !isFinished else { return }
@@ -64,15 +74,28 @@ public final class OutputSet {
         var failure: ExplainError?
         let ordered = files.filter { $0.target.kind == .special } + files.filter { $0.target.kind == .regular }
         let ran = TemporaryFiles.shared.withoutInterruption {
+            var asides: [(path: String, aside: String)] = []
+            func restore() { for (path, aside) in asides.reversed() { rename(aside, path) } }
+            for path in removals {
+                let aside = Self.asidePath(for: path)
+                guard rename(path, aside) == 0 else {
+                    failure = ExplainError(.io, "cannot remove the stale file: \(AtomicFileWriter.lastError())", at: path)
+                    restore()
+                    return
+                }
+                asides.append((path, aside))
+            }
             var renamed: [String] = []
             for file in ordered {
                 do throws(ExplainError) { try file.commit() } catch {
                     failure = error
                     for path in renamed { unlink(path) }
+                    restore()
                     return
                 }
                 if file.target.kind == .regular { renamed.append(file.target.resolvedPath) }
             }
+            for (_, aside) in asides { unlink(aside) }
         }
         if !ran { failure = ExplainError(.io, "interrupted") }
         if let failure {
@@ -81,8 +104,17 @@ public final class OutputSet {
         }
         isFinished = true
         files = []
+        removals = []
         for directory in createdDirectories { TemporaryFiles.shared.removeDirectory(directory) }
         createdDirectories = []
+    }
+
+    /// A hidden sibling of `path` that no other run uses, to hold it until the commit is certain.
+    private static func asidePath(for path: String) -> String {
+        let directory = OutputTarget.directory(of: path)
+        var generator = SystemRandomNumberGenerator()
+        let tag = String(UInt32.random(in: 0...UInt32.max, using: &generator), radix: 16)
+        return "\(directory).\(path.dropFirst(directory.count)).\(getpid())-\(tag).removed"
     }
 
     /// Removes every temporary file and the directories this set created; no destination changes.
@@ -91,6 +123,7 @@ public final class OutputSet {
         isFinished = true
         for file in files { file.abort() }
         files = []
+        removals = []
         for directory in createdDirectories.reversed() {
             rmdir(directory)
             TemporaryFiles.shared.removeDirectory(directory)

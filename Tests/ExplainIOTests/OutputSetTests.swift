@@ -37,6 +37,33 @@ struct OutputSetTests {
         #expect(try AtomicFile.read(dir.file("a.json")) == Array("old".utf8))
     }
 
+    @Test("files given to remove go only with a successful commit: abort keeps them, a failed rename restores them")
+    func removals() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try AtomicFile.write("stale", to: dir.file("page-009.png"))
+        do {
+            let outputs = OutputSet()
+            try outputs.write(Array("new".utf8), to: dir.file("page-001.png"))
+            outputs.remove(dir.file("page-009.png"))
+            outputs.abort()
+        }
+        #expect(try dir.contents() == ["page-009.png"])
+        // A destination that turned into a non-empty directory after the work: its rename fails at commit.
+        let outputs = OutputSet()
+        try outputs.write(Array("new".utf8), to: dir.file("page-001.png"))
+        outputs.remove(dir.file("page-009.png"))
+        try FileManager.default.createDirectory(atPath: dir.file("page-001.png/inside"), withIntermediateDirectories: true)
+        #expect(throws: ExplainError.self) { try outputs.commit() }
+        #expect(try dir.contents() == ["page-001.png", "page-009.png"])
+        #expect(try AtomicFile.read(dir.file("page-009.png")) == Array("stale".utf8))
+        let committed = OutputSet()
+        try committed.write(Array("new".utf8), to: dir.file("page-002.png"))
+        committed.remove(dir.file("page-009.png"))
+        try committed.commit()
+        #expect(try dir.contents() == ["page-001.png", "page-002.png"])
+    }
+
     @Test("a file where a directory goes is an I/O error naming it; the check before the work finds it too")
     func fileInTheWay() throws {
         let dir = try TemporaryDirectory()

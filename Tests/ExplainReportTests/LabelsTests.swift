@@ -41,3 +41,19 @@ struct RowDiagnosticsTests {
         #expect(rows["coalitions"] == "1")
     }
 }
+
+extension LabelsTests {
+    @Test("flags read as sentences; every flag the methods raise has its own, and an unknown one stays readable")
+    func flags() {
+        #expect(Labels.flag("saturated_output")
+                == "output saturated (p within 1e-4 of 0 or 1): gradients vanish; try --logits")
+        #expect(Labels.flag("negligible_attributions") == "all |attributions| below 1e-6")
+        #expect(Labels.flag("a_flag_from_the_future") == "a flag from the future")
+        for raised in ["completeness_gap_above_1_percent", "low_fidelity", "surrogate_least_squares_fallback",
+                       "kernelshap_not_converged", "kernelshap_singular_regression",
+                       "kernelshap_too_few_samples_for_std_errors", "lime_too_few_samples_for_std_errors",
+                       "noise_from_background_range", "noise_from_input_range"] {
+            #expect(Labels.flag(raised) != raised.replacingOccurrences(of: "_", with: " "), "\(raised) has no sentence")
+        }
+    }
+}

@@ -42,3 +42,24 @@ struct ScaleTests {
         #expect(s.map(2).isFinite)
     }
 }
+
+extension ScaleTests {
+    @Test("tiny and huge linear scales factor out their power of ten; a ±2e-5 axis keeps its end ticks")
+    func exponents() {
+        let tiny = Scale(lower: -2e-5, upper: 2e-5, start: 0, end: 100)
+        #expect(tiny.ticks(count: 2) == [-2e-5, 0, 2e-5])
+        #expect(tiny.exponent == -5)
+        #expect(tiny.exponentLabel == "×1e−5")
+        #expect(tiny.ticks(count: 2).map(tiny.label) == ["−2", "0", "2"])
+        let huge = Scale(lower: 0, upper: 3e6, start: 0, end: 100)
+        #expect(huge.exponent == 6)
+        #expect(huge.label(2e6) == "2")
+        // 10 · 1e-6 rounds to 9.999999999999999e-6, just under its own tick.
+        let rounded = Scale(lower: -Scale.niceStep(5.09e-6), upper: Scale.niceStep(5.09e-6), start: 0, end: 100)
+        #expect(rounded.ticks(count: 2).count == 3)
+        let plain = Scale(lower: -0.2, upper: 0.2, start: 0, end: 100)
+        #expect(plain.exponent == nil && plain.exponentLabel == nil)
+        #expect(plain.label(0.1) == "0.1")
+        #expect(Scale(logLower: 1e-8, upper: 1e-6, start: 0, end: 1).exponent == nil)
+    }
+}

@@ -3,8 +3,9 @@ import ExplainTensor
 
 /// Lays a report out as pages: title, summaries, rows, activations, training.
 ///
-/// Summary pages come first so a report of 1,000 rows is readable from its first pages; `maxPages` caps the
-/// per-row pages (and the activation pages, which follow the same rows).
+/// Summary pages come first so a report of 1,000 rows is readable from its first pages; `maxPages` caps the rows
+/// that get pages (and the activation pages, which follow the same rows). Nothing is elided to fit a page: the
+/// title page, a row's tables and the per-target summaries continue on further pages instead.
 public enum ReportDocument {
     /// The results that carry attributions (everything except `predict`).
     static func attributionResults(_ input: ReportInput) -> [AttributionResult] {
@@ -29,15 +30,15 @@ public enum ReportDocument {
         }
         let results = attributionResults(input)
         let rows = rowsWithPages(input, maxPages: maxPages)
-        var pages = [TitlePage(input: input).page(measure: measure)]
+        var pages = TitlePage(input: input).pages(measure: measure)
         for result in results where !result.explanations.isEmpty {
-            pages.append(SummaryPage(input: input, result: result, rowPageCount: rows.count).page(measure: measure))
+            pages += SummaryPage(input: input, result: result, rowPageCount: rows.count).pages(measure: measure)
         }
         for row in rows {
             let explanations = results.compactMap { r in
                 r.explanations.first { $0.row == row }.map { (method: r.method, explanation: $0) }
             }
-            pages.append(RowPage(input: input, row: row, explanations: explanations).page(measure: measure))
+            pages += RowPage(input: input, row: row, explanations: explanations).pages(measure: measure)
         }
         for row in rows { pages += ActivationPages(input: input, row: row).pages(measure: measure) }
         if let history = input.history { pages += TrainingPages(history: history).pages(measure: measure) }

@@ -13,7 +13,7 @@ public enum ReportWriter {
     /// - Parameters:
     ///   - input: The report's data; validated first.
     ///   - path: The PDF file to create or replace; missing parent directories are created.
-    ///   - maxPages: The most per-row pages to include (nil: every row).
+    ///   - maxPages: The most rows that get pages of their own (nil: every row).
     /// - Throws: `ExplainError(.invalidArgument)` for inconsistent input, `ExplainError(.io)` when the file cannot
     ///   be written.
     /// - Returns: The number of pages written.
@@ -25,7 +25,8 @@ public enum ReportWriter {
         return pageCount
     }
 
-    /// Writes the report as PNG files `page-001.png`, ... into `directory` (created when missing).
+    /// Writes the report as PNG files `page-001.png`, ... into `directory` (created when missing), removing the
+    /// stale pages of an earlier, longer report there (see `stalePages(in:keeping:)`).
     ///
     /// - Parameters:
     ///   - dpi: The resolution: an A4 landscape page is `round(841.89 · dpi / 72)` × `round(595.28 · dpi / 72)`
@@ -70,7 +71,25 @@ public enum ReportWriter {
         return canvas.pageCount
     }
 
-    /// Renders finished pages as PNG files in `outputs`.
+    /// Whether `name` is a PNG page name as these writers make it: `page-`, three or more digits, `.png`.
+    public static func isPageFileName(_ name: String) -> Bool {
+        guard name.hasPrefix("page-"), name.hasSuffix(".png") else { return false }
+        let number = name.dropFirst(5).dropLast(4)
+        return number.count >= 3 && number.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// The regular files in `directory` named like PNG pages (`isPageFileName`) but not in `kept`: the pages of an
+    /// earlier report that the new one does not replace. Other files are never listed.
+    public static func stalePages(in directory: String, keeping kept: Set<String>) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { isPageFileName($0) && !kept.contains($0) }.sorted().compactMap { name in
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            var info = stat()
+            return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? path : nil
+        }
+    }
+
+    /// Renders finished pages as PNG files in `outputs`; the directory's stale pages are removed at its commit.
     static func writePNGs(pages: [Page], into outputs: OutputSet, directory: String, canvas: CairoCanvas) throws -> [String] {
         try outputs.directory(directory)
         let digits = max(3, String(pages.count).count)
@@ -85,6 +104,8 @@ public enum ReportWriter {
             try file.finishWriting()
             paths.append(path)
         }
+        let kept = Set(paths.map { URL(fileURLWithPath: $0).lastPathComponent })
+        for stale in stalePages(in: directory, keeping: kept) { outputs.remove(stale) }
         return paths
     }
 }

@@ -9,7 +9,7 @@ enum RowDiagnostics {
         return e.prediction - base - e.attributions.reduce(0, +)
     }
 
-    /// Key–value rows for one method's explanation.
+    /// Key–value rows for one method's explanation (its flags go to `warningTable`).
     static func keyValueRows(method: String, _ e: Explanation) -> [[String]] {
         var rows: [[String]] = [
             ["method", Labels.methodName(method)],
@@ -38,8 +38,19 @@ enum RowDiagnostics {
                 : Labels.number(value)
             rows.append([key.replacingOccurrences(of: "_", with: " "), text])
         }
-        rows.append(["warnings", e.flags.isEmpty ? "none" : e.flags.joined(separator: ", ")])
         return rows
+    }
+
+    /// The Warnings block: one line per flag of every method's explanation, readable (`Labels.flag`); a single
+    /// `none` line when no method raised one.
+    static func warningTable(_ explanations: [(method: String, explanation: Explanation)]) -> Table {
+        var rows: [[String]] = []
+        for (method, e) in explanations {
+            for flag in e.flags {
+                rows.append(explanations.count == 1 ? [Labels.flag(flag)] : [Labels.methodName(method), Labels.flag(flag)])
+            }
+        }
+        return Table(header: [], rows: rows.isEmpty ? [["none"]] : rows, font: Fonts.label)
     }
 
     /// Diagnostics that are 1 or 0 for yes or no (KernelSHAP's `exact`, `converged` and `solver_fallback`).
@@ -53,6 +64,6 @@ enum RowDiagnostics {
          Labels.number(e.attributions.reduce(0, +)), completenessGap(e).map { Labels.number($0, digits: 3) } ?? "–",
          e.fidelity.map { Labels.number($0, digits: 3) } ?? "–",
          e.stdErrors.flatMap { $0.filter(\.isFinite).max() }.map { Labels.number($0, digits: 3) } ?? "–",
-         e.flags.isEmpty ? "none" : e.flags.joined(separator: ", ")]
+         e.flags.isEmpty ? "none" : String(e.flags.count)]
     }
 }

@@ -1,46 +1,69 @@
 import ExplainMethods
 
-/// The page of one explained row: its chart (or heatmap) and its diagnostics; a comparison when several methods
-/// explain it.
+/// The pages of one explained row: its chart (or heatmap), its diagnostics and warnings, and with several methods
+/// the comparison and every pair's agreement; tables that do not fit continue on a further page.
 struct RowPage {
     var input: ReportInput
     var row: Int
     /// (method, explanation) for every method that explains the row.
     var explanations: [(method: String, explanation: Explanation)]
 
-    func page(measure: any TextMeasuring) -> Page {
+    func pages(measure: any TextMeasuring) -> [Page] {
         var d = Drawing()
         let values = input.values(ofRow: row)
-        let first = explanations[0].explanation
-        var subtitle = "target ‘\(first.targetName)’ · prediction f(x) = \(Labels.number(first.prediction))"
-        if explanations.count == 1, let base = first.baseValue {
-            subtitle += " · \(Labels.baseValueName(explanations[0].method)) = \(Labels.number(base))"
-        }
-        subtitle += explanations.count == 1 ? " · \(Labels.methodName(explanations[0].method))"
-            : " · \(explanations.count) methods"
+        let subtitle = self.subtitle
         let content = PageTemplate.header("Row \(row)", subtitle: subtitle, measure: measure, into: &d)
-        if explanations.count == 1 {
-            single(content: content, values: values, measure: measure, into: &d)
-        } else {
-            comparison(content: content, values: values, measure: measure, into: &d)
+        let title = "Row \(row) (continued)"
+        let newPage: (inout Drawing) -> [Rect] = { page in
+            PageTemplate.header(title, subtitle: subtitle, measure: measure, into: &page).columns(2, gap: 28)
         }
-        return Page(size: PageTemplate.size, section: "row \(row)", elements: d.elements)
+        let drawings = explanations.count == 1
+            ? single(content: content, values: values, first: d, newPage: newPage, measure: measure)
+            : comparison(content: content, values: values, first: d, newPage: newPage, measure: measure)
+        return drawings.map { Page(size: PageTemplate.size, section: "row \(row)", elements: $0.elements) }
     }
 
-    private func single(content: Rect, values: [Double]?, measure: any TextMeasuring, into d: inout Drawing) {
+    /// Target, prediction, base value or method count, and the output's unit (logit or probability).
+    var subtitle: String {
+        let first = explanations[0].explanation
+        var text = "target ‘\(first.targetName)’ · prediction f(x) = \(Labels.number(first.prediction))"
+        if explanations.count == 1, let base = first.baseValue {
+            text += " · \(Labels.baseValueName(explanations[0].method)) = \(Labels.number(base))"
+        }
+        text += explanations.count == 1 ? " · \(Labels.methodName(explanations[0].method))"
+            : " · \(explanations.count) methods"
+        let output = Units.output(parameters: parameters(explanations[0].method), architecture: input.architecture)
+        if output != "model output" { text += " · f(x) and φ in \(output) units" }
+        return text
+    }
+
+    private func parameters(_ method: String) -> [String: String] {
+        input.results.first { $0.method == method }?.parameters ?? [:]
+    }
+
+    private func unit(_ method: String) -> String {
+        Units.attribution(method: method, parameters: parameters(method), architecture: input.architecture)
+    }
+
+    private func single(content: Rect, values: [Double]?, first: Drawing, newPage: @escaping (inout Drawing) -> [Rect],
+                        measure: any TextMeasuring) -> [Drawing] {
+        var d = first
         let (method, e) = explanations[0]
-        var table = Table(header: [], rows: RowDiagnostics.keyValueRows(method: method, e), font: Fonts.label)
+        let diagnostics = TableFlow.Block(heading: "Diagnostics", table: Table(
+            header: [], rows: RowDiagnostics.keyValueRows(method: method, e), font: Fonts.label))
+        let warnings = TableFlow.Block(heading: "Warnings", table: RowDiagnostics.warningTable(explanations))
+        let columns: [Rect]
         if input.isImage {
-            let figure = ImageAttributionFigure(attributions: e.attributions, input: values, shape: input.inputShape)
-            let tableHeight = table.height(measure: measure) + 20
-            let figureHeight = min(content.height - tableHeight,
-                                   figure.preferredHeight(width: content.width, measure: measure))
+            let figure = ImageAttributionFigure(attributions: e.attributions, input: values, shape: input.inputShape,
+                                                unit: unit(method))
+            let headingHeight = measure.measure("0", font: Fonts.heading).height + 4
+            let tableHeight = diagnostics.table.height(measure: measure) + warnings.table.height(measure: measure)
+                + 2 * headingHeight + TableFlow.gap + 20
+            let figureHeight = max(content.height * 0.4, min(content.height - tableHeight,
+                                   figure.preferredHeight(width: content.width, measure: measure)))
             let (figureFrame, rest) = content.sliceTop(figureHeight + 8)
             d.add(figure.draw(in: figureFrame, measure: measure))
-            let y = PageTemplate.heading("Diagnostics", at: Point(rest.minX, rest.minY + 6), measure: measure,
-                                         into: &d)
-            table.draw(in: Rect(x: rest.minX, y: y, width: rest.width * 0.6, height: rest.maxY - y),
-                       measure: measure, into: &d)
+            columns = [Rect(x: rest.minX, y: rest.minY + 6, width: rest.width * 0.6, height: rest.height - 6)]
             if let figure = convergence(method: method, e) {
                 let plot = rest.inset(top: 6, left: rest.width * 0.64)
                 d.add(figure.draw(in: Rect(x: plot.minX, y: plot.minY, width: plot.width,
@@ -49,18 +72,20 @@ struct RowPage {
         } else {
             let (chartFrame, side) = content.sliceLeft(content.width * 0.66)
             d.add(AttributionChart(explanation: e, featureNames: input.featureNames, featureValues: values,
-                                   method: method, topK: input.topK).draw(in: chartFrame, measure: measure))
+                                   method: method, topK: input.topK, unit: unit(method))
+                .draw(in: chartFrame, measure: measure))
             var panel = side.inset(left: 24)
             if let figure = convergence(method: method, e) {
                 let (top, bottom) = panel.sliceTop(max(panel.height / 2, panel.height - Self.convergenceHeight))
                 d.add(figure.draw(in: bottom.inset(top: 12), measure: measure))
                 panel = top
             }
-            let y = PageTemplate.heading("Diagnostics", at: Point(panel.minX, panel.minY), measure: measure, into: &d)
-            table.rows = PageTemplate.fitting(table.rows, table: table, height: panel.maxY - y, measure: measure)
-            table.draw(in: Rect(x: panel.minX, y: y, width: panel.width, height: panel.maxY - y), measure: measure,
-                       into: &d)
+            columns = [panel]
         }
+        var flow = TableFlow(first: d, columns: columns, measure: measure, newPage: newPage)
+        flow.add(diagnostics)
+        flow.add(warnings)
+        return flow.drawings
     }
 
     /// The height of a row page's convergence plot.
@@ -69,40 +94,42 @@ struct RowPage {
     /// The convergence plot of a sampled explanation with at least two rounds, with the run's tolerance.
     private func convergence(method: String, _ e: Explanation) -> ConvergenceFigure? {
         guard let points = e.convergence else { return nil }
-        let parameters = input.results.first { $0.method == method }?.parameters
-        let figure = ConvergenceFigure(points: points, tolerance: parameters?["tolerance"].flatMap(Double.init))
+        let figure = ConvergenceFigure(points: points, tolerance: parameters(method)["tolerance"].flatMap(Double.init))
         return figure.isDrawable ? figure : nil
     }
 
-    private func comparison(content: Rect, values: [Double]?, measure: any TextMeasuring, into d: inout Drawing) {
+    private func comparison(content: Rect, values: [Double]?, first: Drawing,
+                            newPage: @escaping (inout Drawing) -> [Rect], measure: any TextMeasuring) -> [Drawing] {
+        var d = first
         let diagnostics = Table(header: RowDiagnostics.summaryHeader,
                                 rows: explanations.map { RowDiagnostics.summaryRow(method: $0.method, $0.explanation) },
                                 rightAligned: [false, true, true, true, true, true, true, false])
-        let columns = explanations.map { ComparisonChart.Column(method: $0.method, explanation: $0.explanation) }
+        let columns = explanations.map {
+            ComparisonChart.Column(method: $0.method, explanation: $0.explanation,
+                                   unitNote: Units.perUnitNote(method: $0.method, parameters: parameters($0.method)))
+        }
         let chart = ComparisonChart(columns: columns, featureNames: input.featureNames, featureValues: values,
                                     topK: input.topK)
         let agreement = Table(header: ["method A", "method B", "Spearman ρ", "top-5 shared"],
                               rows: chart.agreementRows, rightAligned: [false, false, true, true])
         let headingHeight = measure.measure("0", font: Fonts.heading).height + 4
-        let tablesHeight = max(diagnostics.height(measure: measure), min(agreement.height(measure: measure), 150))
-            + headingHeight + 16
+        let tablesHeight = max(diagnostics.height(measure: measure), 150) + headingHeight + 16
         let (figureFrame, rest) = content.sliceTop(content.height - tablesHeight)
         if input.isImage {
             d.add(ImageComparisonFigure(methods: explanations.map(\.method),
                                         attributions: explanations.map(\.explanation.attributions), input: values,
-                                        shape: input.inputShape).draw(in: figureFrame, measure: measure))
+                                        shape: input.inputShape,
+                                        notes: explanations.map { Units.perUnitNote(method: $0.method, parameters: parameters($0.method)) })
+                .draw(in: figureFrame, measure: measure))
         } else {
             d.add(chart.draw(in: figureFrame, measure: measure))
         }
         let (left, right) = rest.inset(top: 12).sliceLeft(rest.width * 0.56)
-        var y = PageTemplate.heading("Diagnostics", at: Point(left.minX, left.minY), measure: measure, into: &d)
-        diagnostics.draw(in: Rect(x: left.minX, y: y, width: left.width - 20, height: left.maxY - y),
-                         measure: measure, into: &d)
-        y = PageTemplate.heading("Agreement between methods (ranks of |φ|)", at: Point(right.minX, right.minY), measure: measure,
-                                 into: &d)
-        var fitted = agreement
-        fitted.rows = PageTemplate.fitting(agreement.rows, table: agreement, height: right.maxY - y, measure: measure)
-        fitted.draw(in: Rect(x: right.minX, y: y, width: right.width, height: right.maxY - y), measure: measure,
-                    into: &d)
+        var flow = TableFlow(first: d, columns: [left.inset(right: 20), right], measure: measure, newPage: newPage)
+        flow.add(.init(heading: "Diagnostics", table: diagnostics))
+        flow.add(.init(heading: "Warnings", table: RowDiagnostics.warningTable(explanations)))
+        flow.advance(toColumn: 1)
+        flow.add(.init(heading: "Agreement between methods (ranks of |φ|)", table: agreement))
+        return flow.drawings
     }
 }

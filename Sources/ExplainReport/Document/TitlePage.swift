@@ -4,27 +4,50 @@ import ExplainMethods
 struct TitlePage {
     var input: ReportInput
 
-    func page(measure: any TextMeasuring) -> Page {
+    /// The title page, and continuation pages when the parameters (every one of them is listed) and the skipped
+    /// methods do not fit it.
+    func pages(measure: any TextMeasuring) -> [Page] {
         var d = Drawing()
         let content = PageTemplate.header(input.title, subtitle: "Model \(input.modelName) · \(input.date)",
                                           measure: measure, into: &d)
         let halves = content.columns(2, gap: 28)
         var y = PageTemplate.heading("Run", at: Point(halves[0].minX, halves[0].minY), measure: measure, into: &d)
         let methods = input.results.map { Labels.methodName($0.method) }.joined(separator: ", ")
-        let run = Table(header: [], rows: [
+        var runRows = [
             ["Input file", input.inputFile],
             ["Explained rows", Labels.count(input.explainedRows.count)],
             ["Input", "\(Labels.count(input.featureNames.count)) features, shape \(Labels.shape(input.inputShape))"],
             ["Outputs", input.outputNames.joined(separator: ", ")],
             ["Methods", methods.isEmpty ? "none" : methods],
+        ]
+        if !input.skipped.isEmpty {
+            runRows.append(["Skipped", input.skipped.map { Labels.methodName($0.method) }.joined(separator: ", ")])
+        }
+        runRows += [
             ["Seed", String(input.seed)],
             ["Date", input.date],
             ["Wall time", Labels.duration(input.wallTime)],
             ["Model evaluations", Labels.count(input.modelEvaluations)],
-        ], font: Fonts.body)
-        y += run.draw(in: Rect(x: halves[0].minX, y: y, width: halves[0].width, height: 200), measure: measure,
-                      into: &d) + 14
-        y = PageTemplate.heading("Method parameters", at: Point(halves[0].minX, y), measure: measure, into: &d)
+        ]
+        let run = Table(header: [], rows: runRows, font: Fonts.body)
+        y += run.draw(in: Rect(x: halves[0].minX, y: y, width: halves[0].width, height: 220), measure: measure,
+                      into: &d) + TableFlow.gap
+        let architectureBottom = TitlePage.drawArchitecture(input.architecture, modelName: input.modelName,
+                                                            in: halves[1], measure: measure, into: &d)
+        let legendHeight = 30.0
+        drawLegend(at: Point(halves[0].minX, halves[0].maxY - 12), measure: measure, into: &d)
+        let right = halves[1].inset(top: architectureBottom - halves[1].minY + TableFlow.gap)
+        var columns = [Rect(x: halves[0].minX, y: y, width: halves[0].width, height: halves[0].maxY - legendHeight - y)]
+        if right.height > 40 { columns.append(right) }
+        let title = input.title, subtitle = "Model \(input.modelName) · \(input.date)"
+        var flow = TableFlow(first: d, columns: columns, measure: measure) { page in
+            PageTemplate.header("\(title) (continued)", subtitle: subtitle, measure: measure, into: &page)
+                .columns(2, gap: 28)
+        }
+        if !input.skipped.isEmpty {
+            flow.add(.init(heading: "Skipped methods", table: Table(
+                header: ["method", "reason"], rows: input.skipped.map { [Labels.methodName($0.method), $0.reason] })))
+        }
         var parameterRows: [[String]] = []
         for result in input.results {
             let keys = result.parameters.keys.sorted()
@@ -34,27 +57,22 @@ struct TitlePage {
                                       result.parameters[key] ?? ""])
             }
         }
-        var parameters = Table(header: ["method", "parameter", "value"], rows: parameterRows)
-        let legendHeight = 30.0
-        parameters.rows = PageTemplate.fitting(parameterRows, table: parameters,
-                                               height: halves[0].maxY - y - legendHeight, measure: measure)
-        parameters.draw(in: Rect(x: halves[0].minX, y: y, width: halves[0].width, height: halves[0].maxY - y),
-                        measure: measure, into: &d)
-        drawLegend(at: Point(halves[0].minX, halves[0].maxY - 12), measure: measure, into: &d)
-        TitlePage.drawArchitecture(input.architecture, modelName: input.modelName, in: halves[1],
-                                   measure: measure, into: &d)
-        return Page(size: PageTemplate.size, section: "title", elements: d.elements)
+        flow.add(.init(heading: "Method parameters",
+                       table: Table(header: ["method", "parameter", "value"], rows: parameterRows)))
+        return flow.drawings.map { Page(size: PageTemplate.size, section: "title", elements: $0.elements) }
     }
 
     /// The architecture table: one line per layer and the total parameter count.
+    /// - Returns: The y below it.
+    @discardableResult
     static func drawArchitecture(_ architecture: [ReportInput.LayerSummary], modelName: String, in frame: Rect,
-                                 measure: any TextMeasuring, into d: inout Drawing) {
+                                 measure: any TextMeasuring, into d: inout Drawing) -> Double {
         let y = PageTemplate.heading("Architecture of \(modelName)", at: Point(frame.minX, frame.minY),
                                      measure: measure, into: &d)
         guard !architecture.isEmpty else {
             d.text("not provided", at: Point(frame.minX, y), font: Fonts.body, color: Palette.mutedText,
                    baseline: .top)
-            return
+            return y + measure.measure("0", font: Fonts.body).height
         }
         let total = architecture.reduce(0) { $0 + $1.parameterCount }
         let rows = architecture.map {
@@ -64,8 +82,8 @@ struct TitlePage {
                           rightAligned: [false, false, true, true])
         table.rows = PageTemplate.fitting(rows, table: table, height: frame.maxY - y - 20, measure: measure)
             + [["total", "", "", Labels.count(total)]]
-        table.draw(in: Rect(x: frame.minX, y: y, width: frame.width, height: frame.maxY - y), measure: measure,
-                   into: &d)
+        return y + table.draw(in: Rect(x: frame.minX, y: y, width: frame.width, height: frame.maxY - y),
+                              measure: measure, into: &d)
     }
 
     private func drawLegend(at p: Point, measure: any TextMeasuring, into d: inout Drawing) {

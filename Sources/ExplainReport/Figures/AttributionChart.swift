@@ -28,14 +28,25 @@ public struct AttributionChart: Sendable {
     /// The number of features that get their own bar.
     public var topK: Int
     public var method: String
+    /// The attributions' unit for the axis title (`probability per unit of the feature`), or nil.
+    public var unit: String?
 
     public init(explanation: Explanation, featureNames: [String], featureValues: [Double]?, method: String,
-                topK: Int = 12) {
+                topK: Int = 12, unit: String? = nil) {
         self.explanation = explanation
         self.featureNames = featureNames
         self.featureValues = featureValues
         self.method = method
         self.topK = max(1, topK)
+        self.unit = unit
+    }
+
+    /// The features summed into the "other" bar: how many, and their Σ|φ|; nil when every feature has a bar.
+    public var notShown: (count: Int, absoluteSum: Double)? {
+        let phi = explanation.attributions
+        guard phi.count - topK > 1 else { return nil }
+        let rest = AttributionChart.order(phi).dropFirst(topK)
+        return (rest.count, rest.reduce(0.0) { $0 + (phi[$1].isFinite ? abs(phi[$1]) : 0) })
     }
 
     /// Whether bars are stacked from the base value.
@@ -83,10 +94,11 @@ public struct AttributionChart: Sendable {
         let bars = bars()
         guard !bars.isEmpty else { return d }
         let hasErrors = bars.contains { ($0.stdError ?? 0) > 0 }
+        let notShown = notShown
         let lineHeight = measure.measure("0", font: Fonts.label).height + 3
         let topBand = isWaterfall ? lineHeight : 0
         let bottomBand = (isWaterfall ? lineHeight : 0) + Axes.bottomHeight(measure: measure)
-            + (hasErrors ? lineHeight : 0)
+            + (hasErrors || notShown != nil ? lineHeight : 0)
         // Label column sized to the widest label (shrunk only when it would take over half the chart).
         let labelWidths = bars.map { measure.measure($0.label, font: Fonts.label).width }
         let cap = frame.width * 0.45
@@ -108,9 +120,10 @@ public struct AttributionChart: Sendable {
         let pad = (hi - lo) * 0.03
         let scale = Scale(lower: lo - pad, upper: hi + pad, start: plot.minX + valueMargin,
                           end: plot.maxX - valueMargin)
+        let unitText = unit.map { ", \($0)" } ?? ""
         let axisTitle = isWaterfall
-            ? "\(Labels.outputAxis) for ‘\(explanation.targetName)’ (bars: \(Labels.attributionAxis))"
-            : "\(Labels.attributionAxis) for ‘\(explanation.targetName)’"
+            ? "\(Labels.outputAxis) for ‘\(explanation.targetName)’ (bars: \(Labels.attributionAxis)\(unitText))"
+            : "\(Labels.attributionAxis) for ‘\(explanation.targetName)’\(unit.map { " (\($0))" } ?? "")"
         let axisPlot = Rect(x: plot.minX, y: plot.minY, width: plot.width,
                             height: plot.height + (isWaterfall ? lineHeight : 0))
         Axes.bottom(scale, plot: axisPlot, title: axisTitle, measure: measure, into: &d)
@@ -153,11 +166,17 @@ public struct AttributionChart: Sendable {
                        Stroke(Palette.connector, width: 0.5, dash: [1.5, 1.5]), role: .connector)
             }
         }
+        let noteY = frame.minY + topBand + plot.height + (isWaterfall ? lineHeight : 0)
+            + Axes.bottomHeight(measure: measure) + 3
         if hasErrors {
-            d.text(Labels.errorBarNote, at: Point(plot.maxX, frame.minY + topBand + plot.height
-                                                   + (isWaterfall ? lineHeight : 0)
-                                                   + Axes.bottomHeight(measure: measure) + 3),
-                   font: Fonts.small, color: Palette.mutedText, anchor: .end, baseline: .top, role: .legend)
+            d.text(Labels.errorBarNote, at: Point(plot.maxX, noteY), font: Fonts.small, color: Palette.mutedText,
+                   anchor: .end, baseline: .top, role: .legend)
+        }
+        if let notShown {
+            d.text(Labels.featuresNotShown(notShown.count, absoluteSum: notShown.absoluteSum)
+                   + "; their Σφ is the last bar",
+                   at: Point(frame.minX, noteY), font: Fonts.small, color: Palette.mutedText, baseline: .top,
+                   role: .legend)
         }
         return d
     }

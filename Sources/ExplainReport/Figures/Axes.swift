@@ -1,8 +1,12 @@
 /// Draws axes: lines, ticks, tick labels, grid lines and titles, with labels thinned until they do not collide.
 public enum Axes {
-    /// A horizontal axis along the bottom of `plot`, with vertical grid lines across it.
+    /// A horizontal axis along the bottom of `plot`, with vertical grid lines across it. When the scale factors a
+    /// power of ten out of its ticks, the title ends with it (`attribution φ (×1e−5)`).
+    ///
+    /// - Returns: That factor's label when there is no title to carry it, for the caller to show; else nil.
+    @discardableResult
     public static func bottom(_ scale: Scale, plot: Rect, title: String?, measure: any TextMeasuring,
-                              grid: Bool = true, tickCount: Int = 6, into d: inout Drawing) {
+                              grid: Bool = true, tickCount: Int = 6, into d: inout Drawing) -> String? {
         var ticks = scale.ticks(count: tickCount)
         var target = tickCount
         while target > 2, !fits(ticks, scale: scale, measure: measure) {
@@ -23,11 +27,16 @@ public enum Axes {
             d.text(scale.label(t), at: Point(x, plot.maxY + 4.5), font: Fonts.tick, color: Palette.mutedText,
                    anchor: .middle, baseline: .top, role: .tickLabel)
         }
-        if let title {
-            let h = measure.measure("0", font: Fonts.tick).height
-            d.text(title, at: Point(plot.midX, plot.maxY + 7 + h), font: Fonts.label, color: Palette.text,
-                   anchor: .middle, baseline: .top, role: .axisTitle)
-        }
+        guard let title else { return scale.exponentLabel }
+        let h = measure.measure("0", font: Fonts.tick).height
+        d.text(titled(title, scale), at: Point(plot.midX, plot.maxY + 7 + h), font: Fonts.label, color: Palette.text,
+               anchor: .middle, baseline: .top, role: .axisTitle)
+        return nil
+    }
+
+    /// `title`, followed by the scale's power-of-ten factor when it has one.
+    static func titled(_ title: String, _ scale: Scale) -> String {
+        scale.exponentLabel.map { "\(title) (\($0))" } ?? title
     }
 
     /// The height below the plot that `bottom` uses with a title.
@@ -60,8 +69,8 @@ public enum Axes {
         }
         if let title {
             let x = plot.minX - 7 - widest - measure.measure("0", font: Fonts.label).descent
-            d.text(title, at: Point(x, plot.midY), font: Fonts.label, color: Palette.text, anchor: .middle,
-                   baseline: .alphabetic, angle: 90, role: .axisTitle)
+            d.text(titled(title, scale), at: Point(x, plot.midY), font: Fonts.label, color: Palette.text,
+                   anchor: .middle, baseline: .alphabetic, angle: 90, role: .axisTitle)
         }
     }
 

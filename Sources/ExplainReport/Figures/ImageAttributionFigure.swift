@@ -10,12 +10,15 @@ public struct ImageAttributionFigure: Sendable {
     public var input: [Double]?
     /// `[C, H, W]`.
     public var shape: [Int]
+    /// The attributions' unit, for the note under the panels (`probability per unit of the feature`), or nil.
+    public var unit: String?
 
-    public init(attributions: [Double], input: [Double]?, shape: [Int]) {
+    public init(attributions: [Double], input: [Double]?, shape: [Int], unit: String? = nil) {
         precondition(shape.count == 3 && shape.reduce(1, *) == attributions.count, "shape must be [C, H, W]")
         self.attributions = attributions
         self.input = input.flatMap { $0.count == attributions.count ? $0 : nil }
         self.shape = shape
+        self.unit = unit
     }
 
     var height: Int { shape[1] }
@@ -97,7 +100,7 @@ public struct ImageAttributionFigure: Sendable {
         }
         let bar = Rect(x: x + 12, y: top, width: 12, height: panelHeight)
         ColorScale.divergingBar(in: bar, limit: limit, title: Labels.attributionAxis, measure: measure, into: &d)
-        d.text("\(Labels.clipNote) (±\(Labels.number(limit, digits: 3)))",
+        d.text("\(Labels.clipNote) (±\(Labels.number(limit, digits: 3)))" + (unit.map { " · φ in \($0)" } ?? ""),
                at: Point(frame.minX, top + panelHeight + 5), font: Fonts.small, color: Palette.mutedText,
                baseline: .top, role: .legend)
         return d

@@ -38,7 +38,7 @@ public struct ImageSummaryFigure: Sendable {
                       Rect(x: frame.minX + side * aspect + 90, y: frame.minY + titleHeight, width: side * aspect,
                            height: side)]
         let limit = ColorScale.clipLimit(signed)
-        d.text("mean φ over \(Labels.count(explanations.count)) rows", at: Point(panels[0].midX, panels[0].minY - 4),
+        d.text("mean φ over \(Labels.rows(explanations.count))", at: Point(panels[0].midX, panels[0].minY - 4),
                font: Fonts.label, anchor: .middle, baseline: .bottom, role: .title)
         ColorScale.grid(signed, colors: signed.map { ColorScale.signedColor($0, limit: limit) }, rows: h, columns: w,
                         in: panels[0], role: .heatmapCell, into: &d)

@@ -58,8 +58,9 @@ public struct Scale: Sendable {
     public func ticks(count: Int = 5) -> [Double] {
         if isLogarithmic { return logTicks() }
         let step = Scale.niceStep((upper - lower) / Double(max(1, count)))
-        let first = (lower / step).rounded(.up)
-        let last = (upper / step).rounded(.down)
+        // A bound within rounding of a step keeps its tick: ±9.999999999999999e-6 still shows ±1e-5.
+        let first = (lower / step - 1e-9).rounded(.up)
+        let last = (upper / step + 1e-9).rounded(.down)
         guard last >= first, last - first < 1000 else { return [lower, upper] }
         return stride(from: first, through: last, by: 1).map { abs($0 * step) < step * 1e-9 ? 0 : $0 * step }
     }
@@ -68,7 +69,9 @@ public struct Scale: Sendable {
     public static func niceStep(_ raw: Double) -> Double {
         guard raw > 0, raw.isFinite else { return 1 }
         let magnitude = pow(10, (log10(raw)).rounded(.down))
-        let fraction = raw / magnitude
+        // Within rounding of a nice value counts as that value: 2e-5 computed as 2.0000000000000002e-5 is 2e-5, not
+        // 5e-5 (which left a ±2e-5 axis with its zero tick alone).
+        let fraction = raw / magnitude * (1 - 1e-12)
         let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
         return nice * magnitude
     }
@@ -88,12 +91,25 @@ public struct Scale: Sendable {
         return ticks
     }
 
-    /// The tick label for `value`.
+    /// The power of ten factored out of the tick labels of a linear scale whose values are all tiny (below 0.01) or
+    /// huge (10⁵ and above), as matplotlib's offset text does, so that 1e-5 and 0.1 never look alike; nil otherwise.
+    public var exponent: Int? {
+        guard !isLogarithmic else { return nil }
+        let m = max(abs(lower), abs(upper))
+        guard m > 0, m.isFinite, m < 0.01 || m >= 1e5 else { return nil }
+        return Int(log10(m).rounded(.down))
+    }
+
+    /// The factor of the tick labels, like `×1e−5`; nil when they show plain values.
+    public var exponentLabel: String? { exponent.map { "×1e" + Labels.number(Double($0)) } }
+
+    /// The tick label for `value`: divided by 10^`exponent` when the scale has one.
     public func label(_ value: Double) -> String {
         if isLogarithmic, value > 0 {
             let e = log10(value)
             if abs(e - e.rounded()) < 1e-9, abs(e) >= 3 { return "1e" + Labels.number(e.rounded()) }
         }
+        if let exponent { return Labels.number(value / pow(10, Double(exponent)), digits: 3) }
         return Labels.number(value, digits: 3)
     }
 }

@@ -27,6 +27,25 @@ public enum Labels {
         }
     }
 
+    /// A warning flag of `Explanation.flags` as a reader's sentence; an unknown flag is shown with its words
+    /// spaced out (`some_new_flag` -> `some new flag`), so every flag stays readable.
+    public static func flag(_ name: String) -> String {
+        switch name {
+        case "saturated_output": return "output saturated (p within 1e-4 of 0 or 1): gradients vanish; try --logits"
+        case "negligible_attributions": return "all |attributions| below 1e-6"
+        case "completeness_gap_above_1_percent": return "completeness gap above 1 % of f(x) − base: try more --steps"
+        case "low_fidelity": return "low fidelity: the surrogate's weighted R² is below 0.5"
+        case "surrogate_least_squares_fallback": return "surrogate fitted by plain least squares (the ridge fit failed)"
+        case "kernelshap_not_converged": return "not converged: --tolerance was not met within the sample budget"
+        case "kernelshap_singular_regression": return "singular regression: solved with the fallback solver"
+        case "kernelshap_too_few_samples_for_std_errors", "lime_too_few_samples_for_std_errors":
+            return "too few samples for reliable standard errors"
+        case "noise_from_background_range": return "noise scaled by the background's range (no feature_stats)"
+        case "noise_from_input_range": return "noise scaled by the row's own range (no feature_stats or background)"
+        default: return name.replacingOccurrences(of: "_", with: " ")
+        }
+    }
+
     /// `petal width = 1.8`.
     public static func featureValue(_ name: String, _ value: Double?) -> String {
         guard let value else { return name }
@@ -37,6 +56,15 @@ public enum Labels {
     public static func otherFeatures(_ count: Int) -> String {
         count == 1 ? "1 other feature" : "\(count) other features"
     }
+
+    /// The note under a chart that leaves features out: `18 more features not shown, Σ|φ| 0.012`.
+    public static func featuresNotShown(_ count: Int, absoluteSum: Double?) -> String {
+        let text = count == 1 ? "1 more feature not shown" : "\(Labels.count(count)) more features not shown"
+        return absoluteSum.map { text + ", Σ|φ| \(number($0, digits: 3))" } ?? text
+    }
+
+    /// A row count: `1 row`, `12 rows`.
+    public static func rows(_ count: Int) -> String { count == 1 ? "1 row" : "\(Labels.count(count)) rows" }
 
     /// A compact number: integers below 10⁷ in full, otherwise up to `digits` significant digits, no trailing
     /// zeros, a true minus sign.
