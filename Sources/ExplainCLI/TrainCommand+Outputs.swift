@@ -24,7 +24,7 @@ extension TrainCommand {
         let reportPath = Self.reportPath(for: out)
         let report = TrainingReport(title: "Training report: \(modelName)", modelName: modelName,
                                     architecture: ReportInput.LayerSummary.summaries(of: outcome.file.model),
-                                    history: outcome.history, date: ISO8601DateFormatter().string(from: Date()))
+                                    history: outcome.history, date: ReportClock.now())
         do { _ = try report.writePDF(into: outputs, path: reportPath) } catch let e as ExplainError { throw e } catch {
             throw ExplainError(.io, "\(error)", at: reportPath)
         }

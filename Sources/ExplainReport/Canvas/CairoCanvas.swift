@@ -29,7 +29,9 @@ public final class CairoCanvas: Canvas {
     public private(set) var pageCount = 0
 
     /// A PDF canvas streaming into `file`; call `finish()` before committing the file.
-    public init(pdfInto file: AtomicFileWriter) throws {
+    /// - Parameter creationDate: the PDF's `/CreationDate` and `/ModDate`, `YYYY-MM-DDThh:mm:ssZ` (nil: Cairo's
+    ///   clock at the end of the file).
+    public init(pdfInto file: AtomicFileWriter, creationDate: String? = nil) throws {
         output = .pdf
         sink = file
         let pdf = cairo_pdf_surface_create_for_stream(cairoWriteToAtomicFile,
@@ -38,6 +40,10 @@ public final class CairoCanvas: Canvas {
         surface = pdf
         try check(cairo_surface_status(pdf), "cannot create PDF surface")
         cairo_pdf_surface_restrict_to_version(pdf, CAIRO_PDF_VERSION_1_5)
+        if let creationDate {
+            cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATE_DATE, creationDate)
+            cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_MOD_DATE, creationDate)
+        }
         let cr = cairo_create(pdf)
         context = cr
         try check(cairo_status(cr), "cannot create drawing context")

@@ -6,7 +6,7 @@ import Foundation
 extension ReportInput {
     /// A report on `results` for `model`, where `rows` holds the input rows indexed by `Explanation.row`.
     ///
-    /// The architecture comes from the model; the date is now; activations and training history are left out
+    /// The architecture comes from the model; the date is now (or `SOURCE_DATE_EPOCH`, `ReportClock`); activations and training history are left out
     /// (the CLI adds them from hooks and the model's history file).
     public init(model: Model, inputFile: String, rows: Tensor, results: [AttributionResult], seed: UInt64 = 0,
                 wallTime: Double = 0) {
@@ -15,7 +15,7 @@ extension ReportInput {
         self.init(title: "Why did \(model.name) predict this?", modelName: model.name, architecture: architecture,
                   inputFile: inputFile, featureNames: model.featureNames, outputNames: model.outputNames,
                   inputShape: model.inputShape, rows: rows.rows, results: results, seed: seed,
-                  date: ISO8601DateFormatter().string(from: Date()), wallTime: wallTime,
+                  date: ReportClock.now(), wallTime: wallTime,
                   modelEvaluations: Int(evaluations))
     }
 }

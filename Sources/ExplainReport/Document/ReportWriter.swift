@@ -47,7 +47,7 @@ public enum ReportWriter {
     public static func writePDF(_ input: ReportInput, into outputs: OutputSet, path: String,
                                 maxPages: Int? = nil) throws -> Int {
         let pages = try ReportDocument.pages(for: input, maxPages: maxPages, measure: CairoTextMeasurer())
-        return try writePDF(pages: pages, into: outputs, path: path)
+        return try writePDF(pages: pages, into: outputs, path: path, date: input.date)
     }
 
     /// Renders the PNG pages into `outputs`, to appear in `directory` when they are committed; the directory, when
@@ -62,9 +62,10 @@ public enum ReportWriter {
     }
 
     /// Renders finished pages into a PDF in `outputs`.
-    static func writePDF(pages: [Page], into outputs: OutputSet, path: String) throws -> Int {
+    /// `date` (ISO 8601, the date the pages show) becomes the PDF's creation date.
+    static func writePDF(pages: [Page], into outputs: OutputSet, path: String, date: String) throws -> Int {
         let file = try outputs.file(path)
-        let canvas = try CairoCanvas(pdfInto: file)
+        let canvas = try CairoCanvas(pdfInto: file, creationDate: ReportClock.pdfDate(date))
         for page in pages { try canvas.draw(page) }
         try canvas.finish()
         try file.finishWriting()

@@ -26,7 +26,7 @@ struct TitlePage {
         runRows += [
             ["Seed", String(input.seed)],
             ["Date", input.date],
-            ["Wall time", Labels.duration(input.wallTime)],
+            ["Wall time", ReportClock.isReproducible ? "not shown (SOURCE_DATE_EPOCH is set)" : Labels.duration(input.wallTime)],
             ["Model evaluations", Labels.count(input.modelEvaluations)],
         ]
         let run = Table(header: [], rows: runRows, font: Fonts.body)

@@ -59,6 +59,6 @@ public struct TrainingReport: Sendable {
     /// Renders the PDF into `outputs`, to appear at `path` when they are committed.
     @discardableResult
     public func writePDF(into outputs: OutputSet, path: String) throws -> Int {
-        try ReportWriter.writePDF(pages: pages(measure: CairoTextMeasurer()), into: outputs, path: path)
+        try ReportWriter.writePDF(pages: pages(measure: CairoTextMeasurer()), into: outputs, path: path, date: date)
     }
 }
