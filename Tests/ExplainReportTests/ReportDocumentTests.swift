@@ -1,4 +1,5 @@
 import ExplainMethods
+import ExplainNN
 import ExplainReport
 import ExplainTensor
 import Testing
@@ -83,5 +84,27 @@ struct ReportDocumentTests {
         input.activations[0]?[0].shape = [65]
         #expect(throws: ExplainError.self) { try input.validate() }
         #expect(throws: Never.self) { try ReportFixtures.tabular().validate() }
+    }
+}
+
+@Suite("Report input: display lengths")
+struct ReportDisplayLengthTests {
+    @Test("names from user files are cut to display length and escaped before layout, however long")
+    func cutsNames() throws {
+        let long = String(repeating: "n", count: 1_000_000)
+        let model = try Model(name: long + "\u{1B}[31m", inputShape: [2], featureNames: [long, "b\u{7}"], outputNames: [long],
+                              layers: [Dense(name: "fc", weight: Tensor(shape: [1, 2], scalars: [1, 2]), bias: Tensor(shape: [1], scalars: [0]))])
+        let e = Explanation(row: 0, target: 0, targetName: long, prediction: 1, attributions: [0.5, 0.5], featureLabels: [long, "x"])
+        let result = AttributionResult(method: "gradient", model: long, features: [long, "b"], outputs: [long], seed: 0,
+                                       parameters: ["baseline": long], explanations: [e])
+        let input = ReportInput(model: model, inputFile: long, rows: Tensor(shape: [1, 2], scalars: [1, 2]), results: [result])
+        let shown = Echo.text(long)
+        #expect(shown.count < 100)
+        #expect(input.modelName == Echo.text(model.name) && input.inputFile == shown && input.featureNames == [shown, "b\\x07"])
+        #expect(input.outputNames == [shown] && input.title.count < 120 && !input.title.unicodeScalars.contains("\u{1B}"))
+        let r = try #require(input.results.first)
+        #expect(r.model == shown && r.features[0] == shown && r.parameters["baseline"] == shown)
+        #expect(r.explanations[0].targetName == shown && r.explanations[0].featureLabels?[0] == shown)
+        #expect(input.architecture.allSatisfy { $0.name.count < 100 })
     }
 }

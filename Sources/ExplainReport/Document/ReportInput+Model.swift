@@ -12,7 +12,7 @@ extension ReportInput {
                 wallTime: Double = 0) {
         let architecture = LayerSummary.summaries(of: model)
         let evaluations = results.flatMap(\.explanations).reduce(0.0) { $0 + ($1.diagnostics["model_evaluations"] ?? 0) }
-        self.init(title: "Why did \(model.name) predict this?", modelName: model.name, architecture: architecture,
+        self.init(title: "Why did \(Echo.text(model.name)) predict this?", modelName: model.name, architecture: architecture,
                   inputFile: inputFile, featureNames: model.featureNames, outputNames: model.outputNames,
                   inputShape: model.inputShape, rows: rows.rows, results: results, seed: seed,
                   date: ReportClock.now(), wallTime: wallTime,

@@ -1,5 +1,6 @@
 import ExplainMethods
 import ExplainNN
+import ExplainTensor
 
 /// Everything a report shows: the model, the run, the explanations and the optional network diagnostics.
 ///
@@ -80,15 +81,17 @@ public struct ReportInput: Sendable {
                 results: [AttributionResult], activations: [Int: [LayerActivation]] = [:],
                 layerAttribution: LayerAttribution? = nil, history: TrainingHistory? = nil, seed: UInt64,
                 date: String, wallTime: Double, modelEvaluations: Int, topK: Int = 12) {
-        self.title = title
-        self.modelName = modelName
-        self.architecture = architecture
-        self.inputFile = inputFile
-        self.featureNames = featureNames
-        self.outputNames = outputNames
+        // Every text from the user's files is cut to a display length (`Echo.text`: 60 characters and a count, control
+        // characters escaped) before layout, so a 10-million-character name costs no more to draw than a short one.
+        self.title = title.count > 200 ? String(title.prefix(200)) + "…" : Echo.escapingControls(title)
+        self.modelName = Echo.text(modelName)
+        self.architecture = architecture.map { var a = $0; a.name = Echo.text(a.name); return a }
+        self.inputFile = Echo.text(inputFile)
+        self.featureNames = featureNames.map { Echo.text($0) }
+        self.outputNames = outputNames.map { Echo.text($0) }
         self.inputShape = inputShape
         self.rows = rows
-        self.results = results
+        self.results = results.map(Self.displayable)
         self.activations = activations
         self.layerAttribution = layerAttribution
         self.history = history
@@ -97,6 +100,22 @@ public struct ReportInput: Sendable {
         self.wallTime = wallTime
         self.modelEvaluations = modelEvaluations
         self.topK = topK
+    }
+
+    /// `result` with its names, labels and parameter values cut to display length.
+    static func displayable(_ result: AttributionResult) -> AttributionResult {
+        var r = result
+        r.model = Echo.text(r.model)
+        r.features = r.features.map { Echo.text($0) }
+        r.outputs = r.outputs.map { Echo.text($0) }
+        r.parameters = r.parameters.mapValues { Echo.text($0) }
+        r.explanations = r.explanations.map { e in
+            var e = e
+            e.targetName = Echo.text(e.targetName)
+            e.featureLabels = e.featureLabels?.map { Echo.text($0) }
+            return e
+        }
+        return r
     }
 
     /// Whether the input is an image (`[C, H, W]`).

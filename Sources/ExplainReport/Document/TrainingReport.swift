@@ -1,5 +1,6 @@
 import ExplainIO
 import ExplainNN
+import ExplainTensor
 
 /// A PDF of a training run: the model summary, then loss/accuracy curves and per-layer diagnostics.
 public struct TrainingReport: Sendable {
@@ -11,9 +12,9 @@ public struct TrainingReport: Sendable {
 
     public init(title: String = "Training report", modelName: String, architecture: [ReportInput.LayerSummary],
                 history: TrainingHistory, date: String) {
-        self.title = title
-        self.modelName = modelName
-        self.architecture = architecture
+        self.title = Echo.escapingControls(title)
+        self.modelName = Echo.text(modelName)
+        self.architecture = architecture.map { var a = $0; a.name = Echo.text(a.name); return a }
         self.history = history
         self.date = date
     }
