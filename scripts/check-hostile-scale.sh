@@ -35,12 +35,11 @@ for n in (10_000, 1_000_000):
 PY
 status=0
 for case in long-name wide; do
-    start=$(date +%s.%N)
+    start=$(date +%s%N)
     "$bin" --model "$work/$case.json" --input "$work/$case.csv" --method gradient --quiet --out "$work/$case.pdf"
-    seconds=$(echo "$(date +%s.%N) - $start" | bc)
-    verdict=$(echo "$seconds < 5" | bc)
-    printf '%-10s report in %6.2f s  %s\n' "$case" "$seconds" "$([ "$verdict" = 1 ] && echo ok || echo 'TOO SLOW (goal < 5 s)')"
-    [ "$verdict" = 1 ] || status=1
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    printf '%-10s report in %6d ms  %s\n' "$case" "$ms" "$([ "$ms" -lt 5000 ] && echo ok || echo 'TOO SLOW (goal < 5 s)')"
+    [ "$ms" -lt 5000 ] || status=1
 done
 for n in 10000 1000000; do
     /usr/bin/time -f "%M" -o "$work/rss" "$bin" --model "$work/long-name.json" --input "$work/rows-$n.csv" --method predict \
