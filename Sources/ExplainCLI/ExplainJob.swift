@@ -65,7 +65,7 @@ struct ExplainJob {
         try checkOutputs()
         let started = Date()
         var results: [AttributionResult] = []
-        for method in command.method.expanded {
+        for method in command.method.expanded where command.method != .all || method.applies(to: model, background: background) {
             results.append(try runMethod(method))
         }
         let layers = try command.options.layer.map { layer throws(ExplainError) in try GradientRunner.layerAttributions(self, layer: layer) } ?? []
@@ -83,6 +83,8 @@ struct ExplainJob {
         case .lime: return try LIMERunner.run(self)
         case .gradient, .saliency, .gradientXInput, .integratedGradients, .smoothgrad:
             return try GradientRunner.run(self, method: method)
+        case .deeplift, .deepshap, .guidedBackprop, .deconvolution, .lrp:
+            return try ModifiedBackpropRunner.run(self, method: method)
         case .all:
             preconditionFailure("ExplainJob: --method all is expanded into its methods before running")
         }

@@ -57,6 +57,18 @@ struct MethodOptions: ParsableArguments {
     @Option(name: .customLong("num-features"), parsing: .unconditional, help: "LIME: features kept by feature selection (default 10).")
     var numFeatures: Int?
 
+    @Option(name: .customLong("lrp-rule"), help: "LRP: the rule at dense and conv2d layers, epsilon, gamma or zplus (default epsilon).")
+    var lrpRule: String?
+
+    @Option(parsing: .unconditional, help: "LRP: the stabiliser ε of every rule's denominator (default 1e-6).")
+    var epsilon: Double?
+
+    @Option(parsing: .unconditional, help: "LRP: the gamma rule's γ, the extra weight of positive weights (default 0.25).")
+    var gamma: Double?
+
+    /// The largest `--epsilon` or `--gamma` accepted, and the inverse of the smallest `--epsilon` (they become Float).
+    static let maximumLRPParameter = 1e30
+
     func validate() throws {
         if let steps, !(1...IntegratedGradients.maximumStepCount).contains(steps) {
             throw ValidationError("--steps must be between 1 and \(IntegratedGradients.maximumStepCount), got \(steps)")
@@ -71,6 +83,15 @@ struct MethodOptions: ParsableArguments {
         if let topFeatures, topFeatures < 1 { throw ValidationError("--top-features must be at least 1, got \(topFeatures)") }
         if let kernelWidth, !LIMEExplainer.usableKernelWidths.contains(kernelWidth) {
             throw ValidationError("--kernel-width must be in [1e-150, 1e150], got \(kernelWidth)")
+        }
+        if let lrpRule, LRPRule(rawValue: lrpRule) == nil {
+            throw ValidationError("--lrp-rule must be one of \(LRPRule.allCases.map(\.rawValue).joined(separator: ", ")), got \(lrpRule)")
+        }
+        if let epsilon, !(epsilon >= 1 / Self.maximumLRPParameter && epsilon <= Self.maximumLRPParameter) {
+            throw ValidationError("--epsilon must be a number in [1e-30, 1e30], got \(epsilon)")
+        }
+        if let gamma, !(gamma >= 0 && gamma <= Self.maximumLRPParameter) {
+            throw ValidationError("--gamma must be a number in [0, 1e30], got \(gamma)")
         }
         if let numFeatures, numFeatures < 1 { throw ValidationError("--num-features must be at least 1, got \(numFeatures)") }
     }

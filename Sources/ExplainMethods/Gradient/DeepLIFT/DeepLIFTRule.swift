@@ -1,0 +1,111 @@
+import ExplainNN
+import ExplainTensor
+
+/// DeepLIFT's rescale rule, layer by layer, against the reference's forward pass (captum `DeepLift` semantics).
+///
+/// The signal is the multiplier m = ∂ᴰf/∂ᴰy of the target output with respect to a layer's output. Linear layers
+/// (dense, conv2d, standardize, flatten, average pooling, dropout at inference) keep the chain rule, which is exact for
+/// them. The nonlinear layers use Δ = (value at x) − (value at the reference):
+/// ```
+/// relu, leaky_relu, tanh, sigmoid:  m_in = m_out ⊙ Δy / Δx                 (the gradient where |Δx| < eps)
+/// softmax:                          u = m_out ⊙ Δy / Δx,  m_in = u − mean(u)   (per row)
+/// max pooling:                      each window sends m·(max(o, o′) − o′) to x's argmax and m·(o − max(o, o′)) to
+///                                   the reference's argmax; m_in = that sum / Δx  (the gradient where |Δx| < eps)
+/// ```
+/// Shrikumar, Greenside & Kundaje 2017, "Learning Important Features Through Propagating Activation Differences".
+struct DeepLIFTRule: BackwardRule {
+    /// The reference's forward pass, row for row with the traced inputs.
+    var reference: [LayerTrace]
+    /// |Δx| below which the gradient replaces Δy / Δx (captum's default, 1e-10).
+    var eps: Float
+
+    func propagate(_ signal: Tensor, through trace: LayerTrace, at index: Int) throws(ExplainError) -> Tensor {
+        let ref = reference[index]
+        switch trace.layer {
+        case is Activation:
+            return rescaled(signal, trace, ref)
+        case is Softmax:
+            return Self.centred(rescaled(signal, trace, ref))
+        case let pool as Pool2D where pool.reduction == .max:
+            return maxPool(signal, pool, trace, ref)
+        case is Dense, is Conv2D, is Standardize, is Flatten, is Dropout, is Pool2D:
+            return trace.gradient(signal)
+        default:
+            throw ExplainError(.unsupported, "deeplift has no rule for layer \(Echo.quoted(trace.layer.name)) of type \(trace.layer.type)",
+                               at: "layers[\(index)]")
+        }
+    }
+
+    /// m_out ⊙ Δy / Δx, with the gradient where |Δx| < eps.
+    private func rescaled(_ signal: Tensor, _ trace: LayerTrace, _ ref: LayerTrace) -> Tensor {
+        let x = trace.input.scalars, x0 = ref.input.scalars, y = trace.output.scalars, y0 = ref.output.scalars
+        var out = signal.scalars
+        var flat: [Int] = []
+        for i in out.indices {
+            let dx = x[i] - x0[i]
+            if Swift.abs(dx) < eps { flat.append(i) } else { out[i] *= (y[i] - y0[i]) / dx }
+        }
+        if !flat.isEmpty {
+            let g = trace.gradient(signal).scalars
+            for i in flat { out[i] = g[i] }
+        }
+        return Tensor(shape: trace.input.shape, scalars: out)
+    }
+
+    /// Each row minus its mean (captum's normalisation of the softmax multipliers, which it takes over the whole
+    /// batch; per row it is the same for one row per call, and rows do not mix).
+    private static func centred(_ u: Tensor) -> Tensor {
+        var out = u.scalars
+        let width = u.sampleCount
+        for r in 0..<u.batchSize {
+            var total: Float = 0
+            for j in 0..<width { total += out[r * width + j] }
+            let mean = total / Float(width)
+            for j in 0..<width { out[r * width + j] -= mean }
+        }
+        return Tensor(shape: u.shape, scalars: out)
+    }
+
+    /// captum's max-pooling rule: the output differences routed to the argmaxes of x and the reference, divided by Δx.
+    private func maxPool(_ signal: Tensor, _ pool: Pool2D, _ trace: LayerTrace, _ ref: LayerTrace) -> Tensor {
+        let s = trace.input.shape
+        let planes = s[0] * s[1], h = s[2], w = s[3]
+        let os = trace.output.shape, oh = os[2], ow = os[3]
+        let x = trace.input.scalars, x0 = ref.input.scalars, o = trace.output.scalars, o0 = ref.output.scalars
+        let g = signal.scalars
+        var routed = [Float](repeating: 0, count: x.count)
+        for plane in 0..<planes {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let k = (plane * oh + oy) * ow + ox
+                    let top = Swift.max(o[k], o0[k])
+                    routed[Self.argmax(x, plane * h * w, oy, ox, pool, w)] += g[k] * (top - o0[k])
+                    routed[Self.argmax(x0, plane * h * w, oy, ox, pool, w)] += g[k] * (o[k] - top)
+                }
+            }
+        }
+        var flat: [Int] = []
+        for i in routed.indices {
+            let dx = x[i] - x0[i]
+            if Swift.abs(dx) < eps { flat.append(i) } else { routed[i] /= dx }
+        }
+        if !flat.isEmpty {
+            let gradient = trace.gradient(signal).scalars
+            for i in flat { routed[i] = gradient[i] }
+        }
+        return Tensor(shape: s, scalars: routed)
+    }
+
+    /// The index of a window's first maximum (as the layer's forward pass and PyTorch choose it).
+    private static func argmax(_ v: [Float], _ base: Int, _ oy: Int, _ ox: Int, _ pool: Pool2D, _ w: Int) -> Int {
+        var top = -Float.infinity, best = base + oy * pool.stride * w + ox * pool.stride
+        for ky in 0..<pool.kernel {
+            let rowStart = base + (oy * pool.stride + ky) * w + ox * pool.stride
+            for kx in 0..<pool.kernel where v[rowStart + kx] > top {
+                top = v[rowStart + kx]
+                best = rowStart + kx
+            }
+        }
+        return best
+    }
+}
