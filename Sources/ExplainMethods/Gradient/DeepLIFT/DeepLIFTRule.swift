@@ -38,18 +38,31 @@ struct DeepLIFTRule: BackwardRule {
 
     /// m_out ⊙ Δy / Δx, with the gradient where |Δx| < eps.
     private func rescaled(_ signal: Tensor, _ trace: LayerTrace, _ ref: LayerTrace) -> Tensor {
-        let x = trace.input.scalars, x0 = ref.input.scalars, y = trace.output.scalars, y0 = ref.output.scalars
         var out = signal.scalars
-        var flat: [Int] = []
-        for i in out.indices {
-            let dx = x[i] - x0[i]
-            if Swift.abs(dx) < eps { flat.append(i) } else { out[i] *= (y[i] - y0[i]) / dx }
+        let eps = self.eps
+        let flat = out.withUnsafeMutableBufferPointer { o in
+            trace.input.scalars.withUnsafeBufferPointer { x in
+                ref.input.scalars.withUnsafeBufferPointer { x0 in
+                    trace.output.scalars.withUnsafeBufferPointer { y in
+                        ref.output.scalars.withUnsafeBufferPointer { y0 in
+                            var flat = false
+                            for i in 0..<o.count {
+                                let dx = x[i] - x0[i]
+                                if Swift.abs(dx) < eps { flat = true } else { o[i] *= (y[i] - y0[i]) / dx }
+                            }
+                            return flat
+                        }
+                    }
+                }
+            }
         }
-        if !flat.isEmpty {
-            let g = trace.gradient(signal).scalars
-            for i in flat { out[i] = g[i] }
-        }
+        if flat { Self.useGradient(&out, where: trace.input, ref.input, below: eps, trace.gradient(signal)) }
         return Tensor(shape: trace.input.shape, scalars: out)
+    }
+
+    /// Replaces `values[i]` by `gradient[i]` wherever |x[i] − x0[i]| < eps.
+    private static func useGradient(_ values: inout [Float], where x: Tensor, _ x0: Tensor, below eps: Float, _ gradient: Tensor) {
+        for i in values.indices where Swift.abs(x.scalars[i] - x0.scalars[i]) < eps { values[i] = gradient.scalars[i] }
     }
 
     /// Each row minus its mean (captum's normalisation of the softmax multipliers, which it takes over the whole
@@ -71,33 +84,43 @@ struct DeepLIFTRule: BackwardRule {
         let s = trace.input.shape
         let planes = s[0] * s[1], h = s[2], w = s[3]
         let os = trace.output.shape, oh = os[2], ow = os[3]
-        let x = trace.input.scalars, x0 = ref.input.scalars, o = trace.output.scalars, o0 = ref.output.scalars
-        let g = signal.scalars
-        var routed = [Float](repeating: 0, count: x.count)
-        for plane in 0..<planes {
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    let k = (plane * oh + oy) * ow + ox
-                    let top = Swift.max(o[k], o0[k])
-                    routed[Self.argmax(x, plane * h * w, oy, ox, pool, w)] += g[k] * (top - o0[k])
-                    routed[Self.argmax(x0, plane * h * w, oy, ox, pool, w)] += g[k] * (o[k] - top)
+        let eps = self.eps
+        var routed = [Float](repeating: 0, count: trace.input.count)
+        let flat = routed.withUnsafeMutableBufferPointer { out in
+            trace.input.scalars.withUnsafeBufferPointer { x in
+                ref.input.scalars.withUnsafeBufferPointer { x0 in
+                    trace.output.scalars.withUnsafeBufferPointer { o in
+                        ref.output.scalars.withUnsafeBufferPointer { o0 in
+                            signal.scalars.withUnsafeBufferPointer { g in
+                                for plane in 0..<planes {
+                                    for oy in 0..<oh {
+                                        for ox in 0..<ow {
+                                            let k = (plane * oh + oy) * ow + ox
+                                            let top = Swift.max(o[k], o0[k])
+                                            out[Self.argmax(x, plane * h * w, oy, ox, pool, w)] += g[k] * (top - o0[k])
+                                            out[Self.argmax(x0, plane * h * w, oy, ox, pool, w)] += g[k] * (o[k] - top)
+                                        }
+                                    }
+                                }
+                                var flat = false
+                                for i in 0..<out.count {
+                                    let dx = x[i] - x0[i]
+                                    if Swift.abs(dx) < eps { flat = true } else { out[i] /= dx }
+                                }
+                                return flat
+                            }
+                        }
+                    }
                 }
             }
         }
-        var flat: [Int] = []
-        for i in routed.indices {
-            let dx = x[i] - x0[i]
-            if Swift.abs(dx) < eps { flat.append(i) } else { routed[i] /= dx }
-        }
-        if !flat.isEmpty {
-            let gradient = trace.gradient(signal).scalars
-            for i in flat { routed[i] = gradient[i] }
-        }
+        if flat { Self.useGradient(&routed, where: trace.input, ref.input, below: eps, trace.gradient(signal)) }
         return Tensor(shape: s, scalars: routed)
     }
 
     /// The index of a window's first maximum (as the layer's forward pass and PyTorch choose it).
-    private static func argmax(_ v: [Float], _ base: Int, _ oy: Int, _ ox: Int, _ pool: Pool2D, _ w: Int) -> Int {
+    @inline(__always)
+    private static func argmax(_ v: UnsafeBufferPointer<Float>, _ base: Int, _ oy: Int, _ ox: Int, _ pool: Pool2D, _ w: Int) -> Int {
         var top = -Float.infinity, best = base + oy * pool.stride * w + ox * pool.stride
         for ky in 0..<pool.kernel {
             let rowStart = base + (oy * pool.stride + ky) * w + ox * pool.stride

@@ -1,0 +1,120 @@
+"""captum's time per row for DeepLift, DeepLiftShap, GuidedBackprop, Deconvolution and LRP (not part of the tests).
+
+    benchmarks/captum/run_modified_backprop.sh   # makes a venv with torch + captum under /tmp, then runs this
+
+Loads samples/breast_cancer and samples/digits model.json into equivalent torch modules (standardize and flatten as
+functions, which captum's LRP needs), and times each method on the same first rows that
+`swift run -c release explain-bench deeplift` uses: one call for all rows (captum's fastest use), one thread, best of
+three. DeepLiftShap uses the model file's 100 background rows. LRP runs on the logits (captum has no softmax rule);
+ExplainKit steps over the final softmax, which costs the same.
+"""
+import csv
+import json
+import os
+import sys
+import time
+import warnings
+
+import torch
+import torch.nn as nn
+from captum.attr import LRP, Deconvolution, DeepLift, DeepLiftShap, GuidedBackprop
+from captum.attr._utils.lrp_rules import Alpha1_Beta0_Rule, EpsilonRule, GammaRule
+
+warnings.filterwarnings("ignore")
+torch.set_num_threads(1)
+root = os.path.join(os.path.dirname(__file__), "..", "..")
+
+
+class Net(nn.Module):
+    """An explainkit.model document as torch: standardize and flatten are functions; `softmax` keeps the last one."""
+
+    def __init__(self, doc, softmax=True):
+        super().__init__()
+        self.mean = self.std = None
+        self.input_shape = doc["input"]["shape"]
+        body = []
+        for layer in doc["layers"]:
+            t = layer["type"]
+            if t == "standardize":
+                self.mean = torch.tensor(layer["mean"]).reshape(self.input_shape)
+                self.std = torch.tensor(layer["std"]).reshape(self.input_shape)
+            elif t == "dense":
+                w = torch.tensor(layer["weight"])
+                m = nn.Linear(w.shape[1], w.shape[0])
+                m.weight.data, m.bias.data = w, torch.tensor(layer["bias"])
+                body.append(m)
+            elif t == "conv2d":
+                w = torch.tensor(layer["weight"])
+                m = nn.Conv2d(w.shape[1], w.shape[0], w.shape[2], stride=layer.get("stride", 1),
+                              padding=layer.get("padding", 0))
+                m.weight.data, m.bias.data = w, torch.tensor(layer["bias"])
+                body.append(m)
+            elif t == "relu":
+                body.append(nn.ReLU())
+            elif t in ("maxpool2d", "avgpool2d"):
+                pool = nn.MaxPool2d if t == "maxpool2d" else nn.AvgPool2d
+                body.append(pool(layer["kernel"], stride=layer.get("stride", layer["kernel"])))
+            elif t == "flatten":
+                body.append(None)
+            elif t == "softmax":
+                if softmax:
+                    body.append(nn.Softmax(dim=1))
+            else:
+                raise ValueError(f"unsupported layer {t}")
+        self.flatten_at = body.index(None) if None in body else None
+        self.body = nn.ModuleList([m for m in body if m is not None])
+
+    def forward(self, x):
+        x = x.reshape([x.shape[0]] + self.input_shape)
+        if self.mean is not None:
+            x = (x - self.mean) / self.std
+        for i, m in enumerate(self.body):
+            if i == self.flatten_at:
+                x = x.flatten(1)
+            x = m(x)
+        return x
+
+
+def best(fn, repeats=3):
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def lrp(net, rule):
+    for m in net.body:
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            m.rule = {"epsilon": lambda: EpsilonRule(1e-6), "gamma": lambda: GammaRule(0.25),
+                      "zplus": lambda: Alpha1_Beta0_Rule()}[rule]()
+        elif isinstance(m, (nn.MaxPool2d, nn.AvgPool2d)):
+            m.rule = EpsilonRule(1e-6)
+    return LRP(net)
+
+
+for sample, row_count, shap_rows in [("breast_cancer", 500, 100), ("digits", 500, 50)]:
+    doc = json.load(open(os.path.join(root, "samples", sample, "model.json")))
+    with open(os.path.join(root, "samples", sample, f"{sample}.csv")) as f:
+        table = list(csv.reader(f))
+    columns = [table[0].index(name) for name in doc["input"]["features"]]
+    x = torch.tensor([[float(row[c]) for c in columns] for row in table[1:row_count + 1]], dtype=torch.float32)
+    background = torch.tensor(doc["background"]["rows"], dtype=torch.float32)
+    net, logits = Net(doc).eval(), Net(doc, softmax=False).eval()
+    targets = net(x).argmax(dim=1)
+    xs = x[:shap_rows]
+    zero = torch.zeros_like(x)
+    lines = [
+        ("deeplift", len(x), lambda: DeepLift(net).attribute(x.clone(), baselines=zero, target=targets)),
+        (f"deepshap {len(background)} bg", len(xs),
+         lambda: DeepLiftShap(net).attribute(xs.clone(), baselines=background, target=targets[:shap_rows])),
+        ("guided-backprop", len(x), lambda: GuidedBackprop(net).attribute(x.clone(), target=targets)),
+        ("deconvolution", len(x), lambda: Deconvolution(net).attribute(x.clone(), target=targets)),
+    ] + [(f"lrp {rule}", len(x), (lambda r: lambda: lrp(logits, r).attribute(x.clone(), target=targets))(rule))
+         for rule in ("epsilon", "gamma", "zplus")]
+    for name, rows, fn in lines:
+        seconds = best(fn) / rows
+        print(f"{sample} {name}, {rows} rows".ljust(54) + f"{seconds * 1e6:9.1f} µs/row")
+    sys.stdout.flush()
