@@ -60,6 +60,14 @@ struct LRPTests {
         #expect(LRP(rule: .gamma).parameters == ["lrp_rule": "gamma", "epsilon": "1e-06", "gamma": "0.25"])
     }
 
+    @Test("a model that is only a softmax gives the target's input all the relevance")
+    func softmaxOnly() throws {
+        let model = try Model(name: "s", inputShape: [3], featureNames: ["a", "b", "c"], outputNames: ["p", "q", "r"],
+                              layers: [Softmax(name: "softmax")])
+        let e = try #require(try LRP().explain(Tensor(shape: [1, 3], scalars: [0.5, 2, -1]), using: model).first)
+        #expect(e.target == 1 && e.attributions == [0, 2, 0] && e.diagnostics["conservation_gap"] == 0)
+    }
+
     @Test("a layer without a rule is refused by name")
     func refusal() throws {
         var rng = SplitMix64(seed: 45)

@@ -96,7 +96,8 @@ public struct LRP: Sendable {
         var explanations: [Explanation] = []
         explanations.reserveCapacity(x.batchSize)
         try ModifiedBackprop.forEachChunk(x, model: model, target: target, batching: batching) { range, traces, outputs, targets in
-            let scores = traces[layers.upperBound - 1].output
+            // A model that is only a softmax explains its input: the relevance stays where it starts.
+            let scores = layers.isEmpty ? traces[0].input : traces[layers.upperBound - 1].output
             let k = scores.sampleCount
             let values = targets.enumerated().map { scores.scalars[$0.offset * k + $0.element] }
             let seed = ModifiedBackprop.seed(shape: scores.shape, targets: targets, values: values)
