@@ -9,7 +9,7 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "Integrated gradients: gauss-legendre, riemann-left, riemann-right, riemann-middle or riemann-trapezoid (default gauss-legendre).")
     var rule: String?
 
-    @Option(help: "Integrated gradients: zeros, mean, or a CSV file of baseline rows (averaged) (default zeros).")
+    @Option(help: "Integrated gradients and DeepLIFT: zeros, mean, or a CSV file of baseline rows (averaged) (default zeros).")
     var baseline: String?
 
     @Option(parsing: .unconditional, help: "SmoothGrad: noise level as a fraction of each feature's training range (default 0.15).")
@@ -24,7 +24,7 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "Layer attribution: a layer name (see `explain inspect`); adds per-unit activation, gradient × activation and conductance.")
     var layer: String?
 
-    @Option(help: "KernelSHAP: a CSV of background rows (default: the model file's background).")
+    @Option(help: "KernelSHAP, DeepSHAP and the mean baseline: a CSV of background rows (default: the model file's background).")
     var background: String?
 
     @Option(name: .customLong("background-size"), parsing: .unconditional, help: "KernelSHAP: summarise the background into K weighted k-means rows.")
