@@ -1,4 +1,4 @@
-import ExplainMethods
+@testable import ExplainMethods
 import ExplainNN
 import ExplainTensor
 import TestSupport
@@ -53,6 +53,26 @@ struct DeepSHAPTests {
         let one = try #require(try DeepSHAP().explain(x, using: model, background: Background(rows: rows.rows(2..<3)), target: .index(0)).first)
         #expect(one.stdErrors == [0, 0, 0, 0])
         #expect(Closeness.maxAbsDifference(one.attributions, single[2].attributions) < 1e-9)
+    }
+
+    @Test("cached and per-chunk reference activations give the same attributions, in chunks of any size")
+    func referenceCache() throws {
+        let model = try ModifiedBackpropFixtures.cnn()
+        let x = GradientFixtures.rows(3, width: 36, seed: 26), refs = GradientFixtures.rows(7, width: 36, seed: 27)
+        func run(cacheLimit: Int, maxScalars: Int) throws -> [Float] {
+            var out = [Float](repeating: .nan, count: 21 * 36)
+            try DeepLIFTPairs.evaluate(model: model, rows: x, references: refs, pointCount: 21, pair: { ($0 / 7, $0 % 7) },
+                                       targets: [0, 1, 2], eps: 1e-10, batching: GradientBatching(maxScalars: maxScalars),
+                                       cacheLimit: cacheLimit) { points, phi in
+                out.replaceSubrange((points.lowerBound * 36)..<(points.upperBound * 36), with: phi)
+            }
+            return out
+        }
+        let cached = try run(cacheLimit: DeepLIFTPairs.cachedScalars, maxScalars: 1 << 16)
+        let finite = cached.allSatisfy { $0.isFinite }
+        #expect(finite)
+        #expect(try run(cacheLimit: 0, maxScalars: 1 << 16) == cached)
+        #expect(try run(cacheLimit: 0, maxScalars: 1) == cached)
     }
 
     @Test("an empty or mismatched background is an error")

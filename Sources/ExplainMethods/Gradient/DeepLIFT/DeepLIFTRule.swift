@@ -14,13 +14,14 @@ import ExplainTensor
 /// ```
 /// Shrikumar, Greenside & Kundaje 2017, "Learning Important Features Through Propagating Activation Differences".
 struct DeepLIFTRule: BackwardRule {
-    /// The reference's forward pass, row for row with the traced inputs.
-    var reference: [LayerTrace]
+    /// The reference's activations, row for row with the traced inputs: index 0 is the input batch, index i + 1 the
+    /// output of layer i.
+    var reference: [Tensor]
     /// |Δx| below which the gradient replaces Δy / Δx (captum's default, 1e-10).
     var eps: Float
 
     func propagate(_ signal: Tensor, through trace: LayerTrace, at index: Int) throws(ExplainError) -> Tensor {
-        let ref = reference[index]
+        let ref = (input: reference[index], output: reference[index + 1])
         switch trace.layer {
         case is Activation:
             return rescaled(signal, trace, ref)
@@ -37,7 +38,7 @@ struct DeepLIFTRule: BackwardRule {
     }
 
     /// m_out ⊙ Δy / Δx, with the gradient where |Δx| < eps.
-    private func rescaled(_ signal: Tensor, _ trace: LayerTrace, _ ref: LayerTrace) -> Tensor {
+    private func rescaled(_ signal: Tensor, _ trace: LayerTrace, _ ref: (input: Tensor, output: Tensor)) -> Tensor {
         var out = signal.scalars
         let eps = self.eps
         let flat = out.withUnsafeMutableBufferPointer { o in
@@ -80,7 +81,7 @@ struct DeepLIFTRule: BackwardRule {
     }
 
     /// captum's max-pooling rule: the output differences routed to the argmaxes of x and the reference, divided by Δx.
-    private func maxPool(_ signal: Tensor, _ pool: Pool2D, _ trace: LayerTrace, _ ref: LayerTrace) -> Tensor {
+    private func maxPool(_ signal: Tensor, _ pool: Pool2D, _ trace: LayerTrace, _ ref: (input: Tensor, output: Tensor)) -> Tensor {
         let s = trace.input.shape
         let planes = s[0] * s[1], h = s[2], w = s[3]
         let os = trace.output.shape, oh = os[2], ow = os[3]
