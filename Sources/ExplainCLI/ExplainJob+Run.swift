@@ -4,8 +4,8 @@ import Foundation
 extension ExplainJob {
     /// Runs every requested method, flags degenerate explanations, writes the outputs and prints the summary.
     ///
-    /// With `--method all`, a method that cannot run on this model and data (no background for KernelSHAP, no
-    /// training range for LIME or SmoothGrad) is skipped with a one-line warning and recorded in the JSON's
+    /// With `--method all`, a method that cannot run on this model and data (no background for KernelSHAP or
+    /// DeepSHAP, no training range for LIME or SmoothGrad, a layer LRP has no rule for) is skipped with a one-line warning and recorded in the JSON's
     /// `skipped` and on the report's title page, rather than failing the run.
     func run() throws(ExplainError) {
         try checkOutputs()
@@ -45,8 +45,10 @@ extension ExplainJob {
     func unavailableReason(_ method: MethodName) -> String? {
         let hasRange = featureStats != nil || background != nil
         switch method {
-        case .kernelshap where background == nil:
+        case .kernelshap where background == nil, .deepshap where background == nil:
             return "it needs a background sample, and \(command.model) has none: give --background FILE"
+        case .lrp:
+            do throws(ExplainError) { try LRP.check(model); return nil } catch { return error.message }
         case .lime where !hasRange, .smoothgrad where !hasRange:
             return "it needs the training data's ranges, and \(command.model) has neither feature_stats nor a "
                 + "background: give --background FILE"

@@ -72,6 +72,8 @@ struct ExplainJob {
         case .lime: return try LIMERunner.run(self)
         case .gradient, .saliency, .gradientXInput, .integratedGradients, .smoothgrad:
             return try GradientRunner.run(self, method: method)
+        case .deeplift, .deepshap, .guidedBackprop, .deconvolution, .lrp:
+            return try ModifiedBackpropRunner.run(self, method: method)
         case .all:
             preconditionFailure("ExplainJob: --method all is expanded into its methods before running")
         }

@@ -1,17 +1,24 @@
 import ArgumentParser
+import ExplainKit
 
-/// The `--method` values of CONTRACT.md §3.
+/// The `--method` values of CONTRACT.md §3 and §5.
 enum MethodName: String, CaseIterable, ExpressibleByArgument, Sendable {
     case gradient, saliency
     case gradientXInput = "gradient-x-input"
     case integratedGradients = "integrated-gradients"
-    case smoothgrad, lime, kernelshap, all, predict
+    case smoothgrad, lime, kernelshap
+    case deeplift, deepshap
+    case guidedBackprop = "guided-backprop"
+    case deconvolution, lrp
+    case all, predict
 
     /// The attribution methods that `all` runs, in report order.
     static let attributionMethods: [MethodName] = [
-        .kernelshap, .lime, .integratedGradients, .smoothgrad, .gradientXInput, .gradient, .saliency,
+        .kernelshap, .lime, .integratedGradients, .deeplift, .deepshap, .smoothgrad, .gradientXInput, .gradient, .saliency,
+        .guidedBackprop, .deconvolution, .lrp,
     ]
 
     /// The concrete methods this value stands for.
     var expanded: [MethodName] { self == .all ? Self.attributionMethods : [self] }
+
 }

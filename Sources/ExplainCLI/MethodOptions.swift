@@ -9,7 +9,7 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "Integrated gradients: gauss-legendre, riemann-left, riemann-right, riemann-middle or riemann-trapezoid (default gauss-legendre).")
     var rule: String?
 
-    @Option(help: "Integrated gradients: zeros, mean, or a CSV file of baseline rows (averaged) (default zeros).")
+    @Option(help: "Integrated gradients and DeepLIFT: zeros, mean, or a CSV file of baseline rows (averaged) (default zeros).")
     var baseline: String?
 
     @Option(parsing: .unconditional, help: "SmoothGrad: noise level as a fraction of each feature's training range (default 0.15).")
@@ -24,7 +24,7 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "Layer attribution: a layer name (see `explain inspect`); adds per-unit activation, gradient × activation and conductance.")
     var layer: String?
 
-    @Option(help: "KernelSHAP: a CSV of background rows (default: the model file's background).")
+    @Option(help: "KernelSHAP, DeepSHAP and the mean baseline: a CSV of background rows (default: the model file's background).")
     var background: String?
 
     @Option(name: .customLong("background-size"), parsing: .unconditional, help: "KernelSHAP: summarise the background into K weighted k-means rows.")
@@ -57,6 +57,18 @@ struct MethodOptions: ParsableArguments {
     @Option(name: .customLong("num-features"), parsing: .unconditional, help: "LIME: features kept by feature selection (default 10).")
     var numFeatures: Int?
 
+    @Option(name: .customLong("lrp-rule"), help: "LRP: the rule at dense and conv2d layers, epsilon, gamma or zplus (default epsilon).")
+    var lrpRule: String?
+
+    @Option(parsing: .unconditional, help: "LRP: the stabiliser ε of every rule's denominator (default 1e-6).")
+    var epsilon: Double?
+
+    @Option(parsing: .unconditional, help: "LRP: the gamma rule's γ, the extra weight of positive weights (default 0.25).")
+    var gamma: Double?
+
+    /// The largest `--epsilon` or `--gamma` accepted, and the inverse of the smallest `--epsilon` (they become Float).
+    static let maximumLRPParameter = 1e30
+
     func validate() throws {
         if let steps, !(1...IntegratedGradients.maximumStepCount).contains(steps) {
             throw ValidationError("--steps must be between 1 and \(IntegratedGradients.maximumStepCount), got \(steps)")
@@ -69,6 +81,15 @@ struct MethodOptions: ParsableArguments {
         try CountFlag.requirePositive(topFeatures, "--top-features")
         if let kernelWidth, !LIMEExplainer.usableKernelWidths.contains(kernelWidth) {
             throw ValidationError("--kernel-width must be in [1e-150, 1e150], got \(kernelWidth)")
+        }
+        if let lrpRule, LRPRule(rawValue: lrpRule) == nil {
+            throw ValidationError("--lrp-rule must be one of \(LRPRule.allCases.map(\.rawValue).joined(separator: ", ")), got \(lrpRule)")
+        }
+        if let epsilon, !(epsilon >= 1 / Self.maximumLRPParameter && epsilon <= Self.maximumLRPParameter) {
+            throw ValidationError("--epsilon must be a number in [1e-30, 1e30], got \(epsilon)")
+        }
+        if let gamma, !(gamma >= 0 && gamma <= Self.maximumLRPParameter) {
+            throw ValidationError("--gamma must be a number in [0, 1e30], got \(gamma)")
         }
         try CountFlag.requirePositive(numFeatures, "--num-features")
     }

@@ -31,7 +31,8 @@ struct EndToEndTests {
         let (out, dir) = try Self.runAll(name)
         #expect(out.status == 0, "\(out.stderr)")
         let results = try AttributionJSON.decode(try AtomicFile.read(dir.appendingPathComponent("out.json").path), file: "out.json")
-        #expect(results.map(\.method) == ["kernelshap", "lime", "integrated-gradients", "smoothgrad", "gradient-x-input", "gradient", "saliency"])
+        #expect(results.map(\.method) == ["kernelshap", "lime", "integrated-gradients", "deeplift", "deepshap", "smoothgrad", "gradient-x-input",
+                                          "gradient", "saliency", "guided-backprop", "deconvolution", "lrp"])
         for result in results {
             #expect(result.explanations.map(\.row) == [0, 1])
             for e in result.explanations {
@@ -60,7 +61,7 @@ struct EndToEndTests {
         let pageCount = text.matches(of: /\/Type\s*\/Page\b/).count
         let reported = try #require(out.stderr.firstMatch(of: /report: .* \((\d+) pages\)/)).output.1
         #expect(pageCount == Int(reported))
-        #expect(pageCount >= 1 + 7 + 2)
+        #expect(pageCount >= 1 + 12 + 2)
     }
 
     @Test("--threads 1 and --threads 2 give identical JSON")

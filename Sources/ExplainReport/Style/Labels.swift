@@ -12,6 +12,11 @@ public enum Labels {
         case "saliency": return "Saliency"
         case "gradient-x-input": return "Gradient × Input"
         case "smoothgrad": return "SmoothGrad"
+        case "deeplift": return "DeepLIFT"
+        case "deepshap": return "DeepSHAP"
+        case "guided-backprop": return "Guided Backprop"
+        case "deconvolution": return "Deconvolution"
+        case "lrp": return "LRP"
         case "predict": return "Predictions"
         default: return method
         }
@@ -21,7 +26,8 @@ public enum Labels {
     public static func baseValueName(_ method: String) -> String {
         switch method {
         case "kernelshap": return "E[f(X)]"
-        case "integrated-gradients": return "f(baseline)"
+        case "integrated-gradients", "deeplift": return "f(baseline)"
+        case "deepshap": return "E[f(X)]"
         case "lime": return "intercept"
         default: return "base"
         }

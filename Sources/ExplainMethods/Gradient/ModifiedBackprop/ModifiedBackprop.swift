@@ -1,0 +1,43 @@
+import ExplainNN
+import ExplainTensor
+
+/// The shared engine of the modified-backward-pass methods: the model's forward pass, kept layer by layer, and a
+/// backward pass in which a `BackwardRule` decides how each layer carries the signal.
+enum ModifiedBackprop {
+    /// The signal at the input of `layers.lowerBound`, from `seed` at the output of the range's last layer.
+    static func backward(_ traces: [LayerTrace], from seed: Tensor, through layers: Range<Int>,
+                         rule: some BackwardRule) throws(ExplainError) -> Tensor {
+        var signal = seed
+        for i in layers.reversed() { signal = try rule.propagate(signal, through: traces[i], at: i) }
+        return signal
+    }
+
+    /// A tensor of `shape` (`[N] + sample shape`) holding `values[r]` (default 1) at row r's `targets[r]`, 0 elsewhere.
+    static func seed(shape: [Int], targets: [Int], values: [Float]? = nil) -> Tensor {
+        var seed = Tensor(shape: shape, repeating: 0)
+        let width = seed.sampleCount
+        for (r, t) in targets.enumerated() { seed.scalars[r * width + t] = values?[r] ?? 1 }
+        return seed
+    }
+
+    /// Traces `x` (`[N, inputWidth]`) chunk by chunk within `batching`'s budget and hands each chunk's row range,
+    /// traces, flat outputs `[n, outputCount]` and targets to `body`.
+    ///
+    /// - Throws: `ExplainError` for an out-of-range target, or what `body` throws.
+    static func forEachChunk(
+        _ x: Tensor, model: Model, target: Target, batching: GradientBatching,
+        _ body: (_ rows: Range<Int>, _ traces: [LayerTrace], _ outputs: Tensor, _ targets: [Int]) throws -> Void
+    ) throws {
+        let chunk = batching.pointsPerChunk(for: model)
+        var start = 0
+        while start < x.batchSize {
+            let range = start..<Swift.min(x.batchSize, start + chunk)
+            let traces = model.trace(x.rows(range))
+            let out = traces[traces.count - 1].output
+            let outputs = out.reshaped([range.count, out.sampleCount])
+            let targets = try GradientSupport.targets(target, outputs: outputs, outputCount: model.outputCount)
+            try body(range, traces, outputs, targets)
+            start = range.upperBound
+        }
+    }
+}
