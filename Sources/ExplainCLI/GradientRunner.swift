@@ -2,8 +2,9 @@ import ExplainKit
 
 /// `--method gradient | saliency | gradient-x-input | integrated-gradients | smoothgrad`, and `--layer`.
 ///
-/// Rows are split into blocks explained on the job's threads; each block is batched inside the explainer.
-/// SmoothGrad's noise derives from (seed, row), so the split does not change any number.
+/// Rows are split into blocks explained on the job's threads. Inside a block the explainers never batch one row's
+/// points with another's (`GradientBatching`) and SmoothGrad's noise derives from (seed, row), so the split, which
+/// follows the thread count, changes no number.
 enum GradientRunner {
     static func run(_ job: ExplainJob, method: MethodName) throws(ExplainError) -> AttributionResult {
         let options = job.command.options

@@ -47,8 +47,8 @@ struct InputGradientSkipTests {
         let kinds: [(Activation.Kind, (Float) -> Float, (Float, Float, Float) -> Float)] = [
             (.relu, { $0 > 0 ? $0 : 0 }, { g, x, _ in x > 0 ? g : 0 }),
             (.leakyReLU(slope: 0.1), { $0 > 0 ? $0 : 0.1 * $0 }, { g, x, _ in x > 0 ? g : 0.1 * g }),
-            (.tanh, { Math.tanh($0) }, { g, _, t in g * (1 - t * t) }),
-            (.sigmoid, { Activation.sigmoid($0) }, { g, _, s in g * s * (1 - s) }),
+            (.tanh, { Math.tanh($0) }, { g, x, _ in g * Activation.tanhDerivative(x) }),
+            (.sigmoid, { Activation.sigmoid($0) }, { g, x, _ in g * Activation.sigmoidDerivative(x) }),
         ]
         for (kind, forward, backward) in kinds {
             let (y, pullback) = Activation(name: "a", kind: kind)(x, mode: .inference)

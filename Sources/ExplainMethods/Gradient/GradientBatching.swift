@@ -12,6 +12,13 @@ import ExplainTensor
 ///
 /// The default, 2¹⁶ scalars (256 KiB of Float32), keeps a chunk's activations in the L2 cache: on the
 /// breast-cancer-sized MLP this is 3× faster than 4 MiB chunks, and smaller chunks lose to per-call overhead.
+///
+/// A chunk never holds points of two explained rows, and rows are predicted one at a time. OpenBLAS's sgemm rounds a
+/// row of a product differently depending on the number of rows in the call and the row's position among them (its
+/// kernels treat tiles, halves of tiles and edges with different instruction sequences), so a row batched with others
+/// would get numbers that depend on which rows those are: on the caller's split of its rows into blocks (the CLI's
+/// depends on `--threads`), or on `--rows`. Keeping each row's points to themselves makes every explanation a
+/// function of its own row, the model, the options and the seed only.
 public struct GradientBatching: Sendable, Equatable {
     /// The largest number of scalars one chunk's pass may hold (default 2¹⁶).
     public var maxScalars: Int
@@ -46,24 +53,20 @@ public struct GradientBatching: Sendable, Equatable {
         return total
     }
 
-    /// The outputs `[N, outputCount]` of `rows`, predicted chunk by chunk.
+    /// The outputs `[N, outputCount]` of `rows`, predicted one row at a time.
     func predict<P: BatchPredictor>(_ predictor: P, _ rows: Tensor) throws -> Tensor {
-        let chunk = pointsPerChunk(for: predictor)
-        guard rows.batchSize > chunk else { return try predictor.predict(rows) }
-        return Tensor.concatenating(try stride(from: 0, to: rows.batchSize, by: chunk).map {
-            try predictor.predict(rows.rows($0..<Swift.min(rows.batchSize, $0 + chunk)))
-        })
+        guard rows.batchSize > 1 else { return try predictor.predict(rows) }
+        return Tensor.concatenating(try (0..<rows.batchSize).map { try predictor.predict(rows.rows($0..<($0 + 1))) })
     }
 
-    /// The outputs, target gradients and targets of `rows`, chunk by chunk (see `GradientSupport.outputsAndGradients`).
+    /// The outputs, target gradients and targets of `rows`, one row per pass (see `GradientSupport.outputsAndGradients`).
     func outputsAndGradients<P: DifferentiablePredictor>(
         _ predictor: P, _ rows: Tensor, target: Target
     ) throws -> (outputs: Tensor, gradient: Tensor, targets: [Int]) {
-        let chunk = pointsPerChunk(for: predictor)
-        guard rows.batchSize > chunk else { return try GradientSupport.outputsAndGradients(predictor, rows, target: target) }
+        guard rows.batchSize > 1 else { return try GradientSupport.outputsAndGradients(predictor, rows, target: target) }
         var outputs: [Tensor] = [], gradients: [Tensor] = [], targets: [Int] = []
-        for start in stride(from: 0, to: rows.batchSize, by: chunk) {
-            let part = try GradientSupport.outputsAndGradients(predictor, rows.rows(start..<Swift.min(rows.batchSize, start + chunk)), target: target)
+        for r in 0..<rows.batchSize {
+            let part = try GradientSupport.outputsAndGradients(predictor, rows.rows(r..<(r + 1)), target: target)
             outputs.append(part.outputs)
             gradients.append(part.gradient)
             targets += part.targets
@@ -74,24 +77,27 @@ public struct GradientBatching: Sendable, Equatable {
     /// Evaluates `pointCount` generated points chunk by chunk and hands each chunk's outputs and target gradients on.
     ///
     /// - Parameters:
+    ///   - pointsPerRow: points `r · pointsPerRow ..< (r + 1) · pointsPerRow` belong to explained row r; a chunk never
+    ///     crosses from one row's points to the next, so a row's numbers do not depend on the other rows.
     ///   - fill: writes point `i` (its `inputWidth` values) into the buffer it is given.
     ///   - target: the output whose gradient is taken at point `i`.
     ///   - consume: receives the range of point indices of a chunk, its outputs `[n, outputCount]` and its gradients
     ///     `[n, inputWidth]`.
     ///   - progress: called after each chunk with the share of the points evaluated so far.
-    /// - Complexity: ⌈pointCount / pointsPerChunk⌉ batched forward and backward passes.
+    /// - Complexity: N · ⌈pointsPerRow / pointsPerChunk⌉ batched forward and backward passes for N rows.
     func evaluate<P: DifferentiablePredictor>(
-        _ predictor: P, pointCount: Int,
+        _ predictor: P, pointCount: Int, pointsPerRow: Int,
         fill: (_ point: Int, _ into: UnsafeMutableBufferPointer<Float>) -> Void,
         target: (_ point: Int) -> Int,
         consume: (_ points: Range<Int>, _ outputs: Tensor, _ gradients: Tensor) throws -> Void,
         progress: ((Double) -> Void)? = nil
     ) throws {
         let width = predictor.inputWidth
-        let chunk = pointsPerChunk(for: predictor)
+        let chunk = pointsPerChunk(for: predictor), perRow = Swift.max(1, pointsPerRow)
         var start = 0
         while start < pointCount {
-            let range = start..<Swift.min(pointCount, start + chunk)
+            let rowEnd = (start / perRow + 1) * perRow
+            let range = start..<Swift.min(pointCount, start + chunk, rowEnd)
             var scalars = [Float](repeating: 0, count: range.count * width)
             scalars.withUnsafeMutableBufferPointer { buffer in
                 for (slot, point) in range.enumerated() {

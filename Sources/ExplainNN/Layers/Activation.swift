@@ -39,11 +39,27 @@ public struct Activation: Layer {
             return (y, { dy in (Activation.zipped(dy, input) { g, x in x > 0 ? g : slope * g }, []) })
         case .tanh:
             let y = Activation.mapped(input) { Math.tanh($0) }
-            return (y, { dy in (Activation.zipped(dy, y) { g, t in g * (1 - t * t) }, []) })
+            return (y, { dy in (Activation.zipped(dy, input) { g, x in g * Activation.tanhDerivative(x) }, []) })
         case .sigmoid:
             let y = Activation.mapped(input) { Activation.sigmoid($0) }
-            return (y, { dy in (Activation.zipped(dy, y) { g, s in g * s * (1 - s) }, []) })
+            return (y, { dy in (Activation.zipped(dy, input) { g, x in g * Activation.sigmoidDerivative(x) }, []) })
         }
+    }
+
+    /// σ′(x) = σ(x) σ(−x), from the input rather than as s (1 − s): with e = exp(−|x|) it is e / (1 + e)², accurate to
+    /// a few ulps for every x, where s (1 − s) cancels to 0 once s rounds to 1 (|x| ≳ 17).
+    @inlinable public static func sigmoidDerivative(_ x: Float) -> Float {
+        let e = Math.exp(-abs(x))
+        let d = 1 + e
+        return e / (d * d)
+    }
+
+    /// tanh′(x) = 1 − tanh²(x) = sech²(x), from the input: with e = exp(−2|x|) it is 4e / (1 + e)², where 1 − t² cancels
+    /// as |t| → 1 (to 0 once t rounds to ±1, |x| ≳ 9).
+    @inlinable public static func tanhDerivative(_ x: Float) -> Float {
+        let e = Math.exp(-2 * abs(x))
+        let d = 1 + e
+        return 4 * e / (d * d)
     }
 
     /// `body` of every value of `x`, written straight into a new buffer (`Tensor.map` copies `x` first).

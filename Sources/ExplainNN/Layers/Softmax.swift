@@ -2,7 +2,13 @@ import ExplainTensor
 
 /// Softmax over each sample's flattened values, computed stably by subtracting the row maximum.
 ///
-/// The pullback is dx = y ⊙ (dy − ⟨dy, y⟩) per row.
+/// The pullback is dx = y ⊙ (dy − ⟨dy, y⟩) per row, with the bracket referred to the row's largest probability y_m
+/// (using Σ y = 1) so that it never subtracts two numbers close to 1:
+/// ```
+/// dy_j − ⟨dy, y⟩ = (dy_j − dy_m) + Σ_{k≠m} y_k (dy_m − dy_k)
+/// ```
+/// The y_k, k ≠ m, are the small, accurately rounded probabilities; ⟨dy, y⟩ itself rounds y_m to 1 once 1 − y_m is
+/// below Float's ulp, which cancels y_m (1 − y_m) to 0 (or to a multiple of 6e-8) on a saturated row.
 public struct Softmax: Layer {
     public var name: String
     public var type: String { "softmax" }
@@ -15,20 +21,31 @@ public struct Softmax: Layer {
         let y = Softmax.apply(input)
         let n = input.batchSize, w = input.sampleCount
         return (y, { dy in
-            var dx = [Float](repeating: 0, count: n * w)
-            dx.withUnsafeMutableBufferPointer { d in
-                dy.scalars.withUnsafeBufferPointer { g in
-                    y.scalars.withUnsafeBufferPointer { p in
-                        for r in 0..<n {
-                            var dot: Float = 0
-                            for j in (r * w)..<((r + 1) * w) { dot += g[j] * p[j] }
-                            for j in (r * w)..<((r + 1) * w) { d[j] = p[j] * (g[j] - dot) }
-                        }
+            (Tensor(shape: input.shape, scalars: Softmax.inputGradient(dy.scalars, probabilities: y.scalars, rows: n, width: w)), [])
+        })
+    }
+
+    /// y ⊙ (dy − ⟨dy, y⟩) for `rows` rows of `width` probabilities, without cancellation (see the type's discussion).
+    static func inputGradient(_ dy: [Float], probabilities y: [Float], rows n: Int, width w: Int) -> [Float] {
+        precondition(dy.count == n * w && y.count == n * w, "Softmax: gradient \(dy.count) values, output \(y.count)")
+        return [Float](unsafeUninitializedCapacity: n * w) { d, initialized in
+            initialized = n * w
+            guard w > 0 else { return }
+            dy.withUnsafeBufferPointer { g in
+                y.withUnsafeBufferPointer { p in
+                    for r in 0..<n {
+                        let row = r * w
+                        var m = row
+                        for j in row..<(row + w) where p[j] > p[m] { m = j }
+                        let reference = g[m]
+                        // Σ_{k≠m} y_k (dy_m − dy_k); the k = m term is 0.
+                        var spread: Float = 0
+                        for k in row..<(row + w) { spread += p[k] * (reference - g[k]) }
+                        for j in row..<(row + w) { d[j] = p[j] * ((g[j] - reference) + spread) }
                     }
                 }
             }
-            return (Tensor(shape: input.shape, scalars: dx), [])
-        })
+        }
     }
 
     /// Row-wise softmax of a batch.

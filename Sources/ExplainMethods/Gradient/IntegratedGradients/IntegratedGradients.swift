@@ -82,7 +82,7 @@ public struct IntegratedGradients: Sendable {
         let scale = weights.map { $0 / Double(b) }
         try x.scalars.withUnsafeBufferPointer { xs in
             try baselines.scalars.withUnsafeBufferPointer { bs in
-                try batching.evaluate(predictor, pointCount: n * pathLength, fill: { point, out in
+                try batching.evaluate(predictor, pointCount: n * pathLength, pointsPerRow: pathLength, fill: { point, out in
                     let r = point / pathLength, base = (point / k) % b, alpha = Float(alphas[point % k])
                     for j in 0..<width {
                         let start = bs[base * width + j]

@@ -91,9 +91,9 @@ public struct LayerAttributor: Sendable {
         var result: [LayerAttribution.Row] = []
         switch method {
         case .activation:
-            let chunk = batching.pointsPerChunk(for: model)
-            for start in stride(from: 0, to: x.batchSize, by: chunk) {
-                let range = start..<Swift.min(x.batchSize, start + chunk)
+            // One row per pass, so that no row's numbers depend on the others (`GradientBatching`).
+            for start in 0..<x.batchSize {
+                let range = start..<(start + 1)
                 _ = network.forward(x.rows(range))
                 let y = try capture.activations(count: range.count)
                 for (slot, r) in range.enumerated() {
@@ -101,9 +101,8 @@ public struct LayerAttributor: Sendable {
                 }
             }
         case .gradientXActivation:
-            let chunk = batching.pointsPerChunk(for: model)
-            for start in stride(from: 0, to: x.batchSize, by: chunk) {
-                let range = start..<Swift.min(x.batchSize, start + chunk)
+            for start in 0..<x.batchSize {
+                let range = start..<(start + 1)
                 let (outputs, _, targets) = try GradientSupport.outputsAndGradients(network, x.rows(range), target: target)
                 let y = try capture.activations(count: range.count), g = try capture.gradients(count: range.count)
                 for (slot, r) in range.enumerated() {
@@ -121,7 +120,7 @@ public struct LayerAttributor: Sendable {
         return LayerAttribution(layer: layer, shape: shape, method: method.rawValue, parameters: parameters, rows: result)
     }
 
-    /// Conductance of every row, whole paths per chunk.
+    /// Conductance of every row, whole paths per chunk, and only paths of one row in a chunk.
     private func conductance(_ x: Tensor, model: Model, target: Target, capture: LayerCapture, shape: [Int],
                              baselines: Tensor) throws -> [LayerAttribution.Row] {
         let n = x.batchSize, width = model.inputWidth, units = capture.units, outputCount = model.outputCount
@@ -131,8 +130,10 @@ public struct LayerAttributor: Sendable {
         let pathsPerChunk = Swift.max(1, batching.pointsPerChunk(for: model) / points)
         var scores = [Double](repeating: 0, count: n * units)
         var fx = [Double](repeating: 0, count: n), fBase = [Double](repeating: 0, count: n)
-        for first in stride(from: 0, to: paths, by: pathsPerChunk) {
-            let chunk = first..<Swift.min(paths, first + pathsPerChunk)
+        var first = 0
+        while first < paths {
+            let chunk = first..<Swift.min(paths, first + pathsPerChunk, (first / b + 1) * b)
+            first = chunk.upperBound
             var input = [Float](repeating: 0, count: chunk.count * points * width)
             for (slot, path) in chunk.enumerated() {
                 let r = path / b, base = path % b

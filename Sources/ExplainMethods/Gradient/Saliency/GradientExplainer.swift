@@ -21,7 +21,7 @@ public struct GradientExplainer: Sendable {
 
     /// The reported function of the gradient.
     public var kind: Kind
-    /// How many rows go through one forward/backward pass.
+    /// The memory budget of a pass (each row is its own pass, see `GradientBatching`).
     public var batching: GradientBatching
 
     public init(kind: Kind = .gradient, batching: GradientBatching = GradientBatching()) {
@@ -43,7 +43,7 @@ public struct GradientExplainer: Sendable {
     ///   - rowIndices: the rows' numbers in the user's input (`Explanation.row`); default 0, 1, 2, ….
     /// - Returns: one explanation per row, in order; `base_value` and `std_errors` are nil.
     /// - Throws: `ExplainError` for rows of the wrong width or non-finite values, or an out-of-range target.
-    /// - Complexity: ⌈N / chunk⌉ forward and backward passes (one more forward per chunk for `.predicted` when the
+    /// - Complexity: N forward and backward passes of one row (one more forward per row for `.predicted` when the
     ///   predictor is not a `Model`).
     public func explain<P: DifferentiablePredictor>(
         _ rows: Tensor, using predictor: P, target: Target = .predicted, rowIndices: [Int]? = nil
@@ -52,28 +52,20 @@ public struct GradientExplainer: Sendable {
         try GradientSupport.validate(rows, width: width)
         let x = GradientSupport.flat(rows)
         let numbers = try GradientSupport.rowNumbers(rowIndices, count: x.batchSize)
-        let chunk = batching.pointsPerChunk(for: predictor)
-        var explanations: [Explanation] = []
-        explanations.reserveCapacity(x.batchSize)
-        var start = 0
-        while start < x.batchSize {
-            let range = start..<Swift.min(x.batchSize, start + chunk)
-            let block = x.rows(range)
-            let (outputs, gradient, targets) = try GradientSupport.outputsAndGradients(predictor, block, target: target)
-            for (slot, r) in range.enumerated() {
-                let t = targets[slot]
-                let g = gradient.row(slot)
-                let phi: [Double]
-                switch kind {
-                case .gradient: phi = g.map(Double.init)
-                case .saliency: phi = g.map { Double(Swift.abs($0)) }
-                case .gradientXInput: phi = zip(g, block.row(slot)).map { Double($0) * Double($1) }
-                }
-                explanations.append(Explanation(
-                    row: numbers[r], target: t, targetName: GradientSupport.outputName(predictor, t),
-                    prediction: Double(outputs.scalars[slot * predictor.outputCount + t]), attributions: phi))
+        // One row per pass, so that no row's numbers depend on the others (`GradientBatching`).
+        let (outputs, gradient, targets) = try batching.outputsAndGradients(predictor, x, target: target)
+        let explanations = (0..<x.batchSize).map { r in
+            let t = targets[r]
+            let g = gradient.row(r)
+            let phi: [Double]
+            switch kind {
+            case .gradient: phi = g.map(Double.init)
+            case .saliency: phi = g.map { Double(Swift.abs($0)) }
+            case .gradientXInput: phi = zip(g, x.row(r)).map { Double($0) * Double($1) }
             }
-            start = range.upperBound
+            return Explanation(
+                row: numbers[r], target: t, targetName: GradientSupport.outputName(predictor, t),
+                prediction: Double(outputs.scalars[r * predictor.outputCount + t]), attributions: phi)
         }
         return try GradientSupport.finite(explanations)
     }

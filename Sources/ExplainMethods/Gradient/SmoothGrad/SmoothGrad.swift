@@ -88,7 +88,7 @@ public struct SmoothGrad: Sendable {
         let orders = variant == .varGrad ? 4 : 2
         var sums = [Double](repeating: 0, count: n * width * orders)
         try x.scalars.withUnsafeBufferPointer { xs in
-            try batching.evaluate(predictor, pointCount: n * copies, fill: { point, out in
+            try batching.evaluate(predictor, pointCount: n * copies, pointsPerRow: copies, fill: { point, out in
                 var noise = rng.derived(UInt64(truncatingIfNeeded: numbers[point / copies])).derived(UInt64(point % copies))
                 let base = (point / copies) * width
                 for j in stride(from: 0, to: width, by: 2) {
