@@ -9,7 +9,14 @@ import TestSupport
 /// thread count are alone at another; and `--rows 3` alone must give row 3's explanation of the full run.
 @Suite("explain gives the same bytes at --threads 1, 2 and 3")
 struct ThreadDeterminismTests {
-    static let methods = ["gradient", "saliency", "gradient-x-input", "integrated-gradients", "smoothgrad", "lime", "kernelshap"]
+    static let methods = ["gradient", "saliency", "gradient-x-input", "integrated-gradients", "smoothgrad", "lime", "kernelshap",
+                          "deeplift", "deepshap", "guided-backprop", "deconvolution", "lrp"]
+    /// The methods for image models only.
+    static let imageMethods: [String] = []
+    /// Every (sample, method) pair where the method applies.
+    static let cases: [String] = ["breast_cancer", "digits"].flatMap { sample in
+        (methods + (sample == "digits" ? imageMethods : [])).map { "\(sample) \($0)" }
+    }
 
     /// Options that keep each debug run short.
     static func options(_ method: String) -> [String] {
@@ -35,8 +42,10 @@ struct ThreadDeterminismTests {
         return try AtomicFile.read(path)
     }
 
-    @Test("identical JSON at 1, 2 and 3 threads", arguments: ["breast_cancer", "digits"], methods)
-    func threads(sample: String, method: String) throws {
+    @Test("identical JSON at 1, 2 and 3 threads", arguments: cases)
+    func threads(pair: String) throws {
+        let parts = pair.split(separator: " ").map(String.init)
+        let (sample, method) = (parts[0], parts[1])
         let one = try Self.json(sample, method, ["--threads", "1"])
         #expect(!one.isEmpty)
         for threads in ["2", "3"] {
@@ -47,7 +56,7 @@ struct ThreadDeterminismTests {
 
     @Test("a row explained alone (--rows 3) equals the same row in the full run", arguments: ["breast_cancer", "digits"])
     func rowAlone(sample: String) throws {
-        for method in ["gradient", "integrated-gradients", "smoothgrad"] {
+        for method in ["gradient", "integrated-gradients", "smoothgrad", "deeplift", "deepshap", "lrp"] {
             let all = try AttributionJSON.decode(try Self.json(sample, method, ["--threads", "1"]), file: "all.json")
             let alone = try AttributionJSON.decode(try Self.json(sample, method, ["--threads", "1", "--rows", "3"]), file: "alone.json")
             let full = try #require(all.first?.explanations.first { $0.row == 3 })

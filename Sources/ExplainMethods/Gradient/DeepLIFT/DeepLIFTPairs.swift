@@ -19,7 +19,7 @@ enum DeepLIFTPairs {
     ///   - cacheLimit: the most scalars of reference activations kept for the whole run.
     ///   - consume: the chunk's point range and its attributions, `[points, width]` row-major.
     /// - Complexity: one forward pass of each pair's row (and of its reference, unless cached) and one rule pass per
-    ///   pair, in chunks that hold both within `batching`.
+    ///   pair, in chunks that hold both within `batching` and never mix two rows.
     static func evaluate(
         model: Model, rows: Tensor, references: Tensor, pointCount: Int, pair: (Int) -> (row: Int, reference: Int),
         targets: [Int], eps: Float, batching: GradientBatching, cacheLimit: Int = cachedScalars,
@@ -32,7 +32,12 @@ enum DeepLIFTPairs {
             ? activations(model, references, batching: batching) : nil
         var start = 0
         while start < pointCount {
-            let range = start..<Swift.min(pointCount, start + chunk)
+            // A chunk never mixes two rows' pairs, so no row's numbers depend on the others (OpenBLAS rounds a row of a
+            // product by the call's size and the row's place in it; `GradientBatching`).
+            let row = pair(start).row
+            var end = start + 1
+            while end < Swift.min(pointCount, start + chunk) && pair(end).row == row { end += 1 }
+            let range = start..<end
             var xs = [Float](repeating: 0, count: range.count * width)
             var referenceRows: [Int] = [], chunkTargets: [Int] = []
             referenceRows.reserveCapacity(range.count)

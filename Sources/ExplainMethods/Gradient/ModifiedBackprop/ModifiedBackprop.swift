@@ -20,18 +20,19 @@ enum ModifiedBackprop {
         return seed
     }
 
-    /// Traces `x` (`[N, inputWidth]`) chunk by chunk within `batching`'s budget and hands each chunk's row range,
-    /// traces, flat outputs `[n, outputCount]` and targets to `body`.
+    /// Traces `x` (`[N, inputWidth]`) one row per pass and hands each pass's row range, traces, flat outputs
+    /// `[1, outputCount]` and target to `body`; `batching` is kept for the explainers' interface (a row's trace is the
+    /// smallest pass there is).
     ///
     /// - Throws: `ExplainError` for an out-of-range target, or what `body` throws.
     static func forEachChunk(
         _ x: Tensor, model: Model, target: Target, batching: GradientBatching,
         _ body: (_ rows: Range<Int>, _ traces: [LayerTrace], _ outputs: Tensor, _ targets: [Int]) throws -> Void
     ) throws {
-        let chunk = batching.pointsPerChunk(for: model)
+        // One row per pass, so that no row's numbers depend on the others (`GradientBatching`).
         var start = 0
         while start < x.batchSize {
-            let range = start..<Swift.min(x.batchSize, start + chunk)
+            let range = start..<(start + 1)
             let traces = model.trace(x.rows(range))
             let out = traces[traces.count - 1].output
             let outputs = out.reshaped([range.count, out.sampleCount])
