@@ -65,10 +65,13 @@ struct ExplainJob {
         try checkOutputs()
         let started = Date()
         var results: [AttributionResult] = []
-        for method in command.method.expanded {
+        for method in command.method.expanded where command.method != .all || applies(method) {
             results.append(try runMethod(method))
         }
-        let layers = try command.options.layer.map { layer throws(ExplainError) in try GradientRunner.layerAttributions(self, layer: layer) } ?? []
+        // With `--method grad-cam`, `--layer` names the Grad-CAM layer rather than asking for layer attribution.
+        let layers = command.method == .gradCAM ? [] : try command.options.layer.map { layer throws(ExplainError) in
+            try GradientRunner.layerAttributions(self, layer: layer)
+        } ?? []
         let wallTime = Date().timeIntervalSince(started)
         try writeOutputs(results, layerAttributions: layers, wallTime: wallTime)
         if !command.quiet, command.json != "-" {
@@ -83,8 +86,20 @@ struct ExplainJob {
         case .lime: return try LIMERunner.run(self)
         case .gradient, .saliency, .gradientXInput, .integratedGradients, .smoothgrad:
             return try GradientRunner.run(self, method: method)
+        case .gradientshap: return try GradientSHAPRunner.run(self)
+        case .gradCAM: return try GradCAMRunner.run(self)
         case .all:
             preconditionFailure("ExplainJob: --method all is expanded into its methods before running")
+        }
+    }
+
+    /// Whether `--method all` runs `method` here: gradientshap needs a background, grad-cam an image model with a
+    /// feature map. The others always apply.
+    func applies(_ method: MethodName) -> Bool {
+        switch method {
+        case .gradientshap: return background != nil
+        case .gradCAM: return GradCAMRunner.applies(to: model)
+        default: return true
         }
     }
 

@@ -5,11 +5,13 @@ enum MethodName: String, CaseIterable, ExpressibleByArgument, Sendable {
     case gradient, saliency
     case gradientXInput = "gradient-x-input"
     case integratedGradients = "integrated-gradients"
-    case smoothgrad, lime, kernelshap, all, predict
+    case smoothgrad, lime, kernelshap, gradientshap, all, predict
+    case gradCAM = "grad-cam"
 
-    /// The attribution methods that `all` runs, in report order.
+    /// The attribution methods that `all` runs, in report order (those that apply to the model: see
+    /// `ExplainJob.applies(_:)`).
     static let attributionMethods: [MethodName] = [
-        .kernelshap, .lime, .integratedGradients, .smoothgrad, .gradientXInput, .gradient, .saliency,
+        .kernelshap, .lime, .integratedGradients, .gradientshap, .smoothgrad, .gradientXInput, .gradient, .saliency, .gradCAM,
     ]
 
     /// The concrete methods this value stands for.

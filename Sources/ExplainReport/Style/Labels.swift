@@ -12,6 +12,8 @@ public enum Labels {
         case "saliency": return "Saliency"
         case "gradient-x-input": return "Gradient × Input"
         case "smoothgrad": return "SmoothGrad"
+        case "gradientshap": return "GradientSHAP"
+        case "grad-cam": return "Grad-CAM"
         case "predict": return "Predictions"
         default: return method
         }
@@ -23,6 +25,7 @@ public enum Labels {
         case "kernelshap": return "E[f(X)]"
         case "integrated-gradients": return "f(baseline)"
         case "lime": return "intercept"
+        case "gradientshap": return "E[f(background)]"
         default: return "base"
         }
     }
