@@ -41,10 +41,14 @@ enum GradientRunner {
     }
 
     /// Explains the job's rows in blocks on its threads, preserving row order.
+    ///
+    /// The blocks depend on the row count only, never on the thread count: a block is one batch, and BLAS results
+    /// for a row depend on the batch it is in, so blocks sized by the thread count gave different low-order bits at
+    /// different `--threads`. Up to 32 blocks of at most 256 rows.
     static func inBlocks<T: Sendable>(_ job: ExplainJob, label: String, _ body: @escaping @Sendable (Tensor, [Int]) throws -> [T])
         throws(ExplainError) -> [T] {
         let n = job.rowIndices.count
-        let blockSize = max(1, min(256, (n + job.threads * 4 - 1) / (job.threads * 4)))
+        let blockSize = max(1, min(256, (n + 31) / 32))
         let blocks = stride(from: 0, to: n, by: blockSize).map { $0..<min(n, $0 + blockSize) }
         let inputs = job.inputs, rows = job.rowIndices
         let progress = Progress(total: blocks.count, label: label, quiet: job.command.quiet)
