@@ -112,13 +112,18 @@ struct GradientSHAPMoments {
         return (ybar, (cyy / (n - 1) / n).squareRoot())
     }
 
+    /// The fewest draws the regression estimate is used with. Below it the fitted slope costs more than it saves:
+    /// on the breast-cancer MLP the mean standard error at 5 draws is 5% larger than the plain mean's, at 50 draws
+    /// 3% smaller (`explain-bench gradientshap`).
+    static let minimumControlledCount = 10
+
     /// The regression estimate ȳ − β̂ h̄ (the fit of y on h evaluated at h's known mean 0) and its standard error
-    /// s²(1/S + h̄²/S_hh); the plain mean below 3 draws or when d does not vary (a constant background column, no
-    /// noise: the control carries only rounding).
+    /// s²(1/S + h̄²/S_hh); the plain mean below `minimumControlledCount` draws or when d does not vary (a constant
+    /// background column, no noise: the control carries only rounding).
     func controlled() -> (estimate: Double, stdError: Double) {
         let hbar = sh / n, ybar = sy / n
         let chh = shh - n * hbar * hbar
-        guard n >= 3, chh > 1e-10 * (n * knownMean * knownMean + shh) else { return plain() }
+        guard n >= Double(Self.minimumControlledCount), chh > 1e-10 * (n * knownMean * knownMean + shh) else { return plain() }
         let cyh = syh - n * ybar * hbar, cyy = Swift.max(0, syy - n * ybar * ybar)
         let beta = cyh / chh
         let residual = Swift.max(0, cyy - beta * cyh) / (n - 2)
