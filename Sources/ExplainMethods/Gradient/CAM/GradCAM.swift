@@ -13,7 +13,8 @@ import ExplainTensor
 /// `LayerAttribution.interpolate(..., "bilinear")`, i.e. `align_corners=False` (`CAMInterpolation`).
 ///
 /// The network is split at the layer: the layers up to it run forward once, the rest forward and backward
-/// (`Model.forwardWithPullback(_:layers:)`), so nothing is differentiated below the layer. The default layer is the
+/// (`Model.forwardWithInputPullback(_:layers:)`), so nothing is differentiated below the layer and no parameter
+/// gradient is computed. The default layer is the
 /// last `conv2d` (`defaultLayer(in:)`): its output, before the activation that follows it, as `LayerGradCam` on a
 /// `Conv2d` module sees it; name the activation (`--layer relu5`) for the rectified feature maps.
 public struct GradCAM: Sendable {
@@ -87,13 +88,13 @@ public struct GradCAM: Sendable {
         result.reserveCapacity(x.batchSize)
         for start in stride(from: 0, to: x.batchSize, by: chunk) {
             let range = start..<Swift.min(x.batchSize, start + chunk)
-            let activation = model.forwardWithPullback(model.batch(x.rows(range)), layers: 0..<(index + 1)).output
-            let (out, pullback) = model.forwardWithPullback(activation, layers: (index + 1)..<model.layers.count)
+            let activation = model.forwardWithInputPullback(model.batch(x.rows(range)), layers: 0..<(index + 1)).output
+            let (out, pullback) = model.forwardWithInputPullback(activation, layers: (index + 1)..<model.layers.count)
             let outputs = out.reshaped([range.count, outputCount])
             let targets = try GradientSupport.targets(target, outputs: outputs, outputCount: outputCount)
             var seed = Tensor(shape: out.shape, repeating: 0)
             for (slot, t) in targets.enumerated() { seed.scalars[slot * outputCount + t] = 1 }
-            let gradient = pullback(seed).input
+            let gradient = pullback(seed)
             for (slot, r) in range.enumerated() {
                 let at = slot * channels * plane
                 let weights = (0..<channels).map { k in
