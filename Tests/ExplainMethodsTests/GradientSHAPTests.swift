@@ -31,7 +31,7 @@ struct GradientSHAPTests {
         var mean = [Double](repeating: 0, count: 5)
         for (b, weight) in bg.weights.enumerated() { for j in 0..<5 { mean[j] += weight * Double(bg.rows.row(b)[j]) } }
         for noise in [0, 0.2] {
-            let e = try GradientSHAP(sampleCount: 9, noiseLevel: noise).explain(x, using: model, rng: SplitMix64(seed: 3), background: bg)
+            let e = try GradientSHAP(sampleCount: 12, noiseLevel: noise).explain(x, using: model, rng: SplitMix64(seed: 3), background: bg)
             for r in 0..<3 {
                 let expected = (0..<5).map { (Double(x.row(r)[$0]) - mean[$0]) * Double(w[$0]) }
                 #expect(F.maxDifference(e[r].attributions, expected) < 1e-5 * max(1, F.maxAbs(expected)), "noise \(noise)")
@@ -41,7 +41,7 @@ struct GradientSHAPTests {
                 #expect(abs((e[r].baseValue ?? 0) - fBase) < 1e-5)
             }
             // The plain mean is (x − mean of the drawn b) ⊙ w: not exact, but unbiased.
-            let plain = try GradientSHAP(sampleCount: 9, noiseLevel: noise, usesControlVariate: false)
+            let plain = try GradientSHAP(sampleCount: 12, noiseLevel: noise, usesControlVariate: false)
                 .explain(x, using: model, rng: SplitMix64(seed: 3), background: bg)
             #expect(plain[0].attributions != e[0].attributions)
         }
