@@ -26,31 +26,40 @@ extension GradientSHAP {
         for r in 0..<n { for j in 0..<width { mean[r * width + j] = Double(x.scalars[r * width + j]) - expected[j] } }
         var sums = [Double](repeating: 0, count: n * width * GradientSHAPMoments.count)
         var scratch = [Float](repeating: 0, count: width)
+        // The differences x̃ − b of the chunk being evaluated, kept from `fill` for `consume`. `evaluate` starts its
+        // chunks at multiples of this size, so point p sits in slot p mod chunk.
+        let chunk = Swift.min(batching.pointsPerChunk(for: predictor), n * samples)
+        var differences = [Float](repeating: 0, count: chunk * width)
         try x.scalars.withUnsafeBufferPointer { xs in
             try bs.withUnsafeBufferPointer { base in
                 try scratch.withUnsafeMutableBufferPointer { noise in
-                    try batching.evaluate(predictor, pointCount: n * samples, fill: { point, out in
-                        let r = point / samples
-                        let (b, alpha) = draw(r, point % samples, noise)
-                        for j in 0..<width {
-                            let start = base[b * width + j]
-                            out[j] = start + alpha * ((xs[r * width + j] + noise[j]) - start)
-                        }
-                    }, target: { targets[$0 / samples] }, consume: { points, _, gradients in
-                        gradients.scalars.withUnsafeBufferPointer { g in
-                            sums.withUnsafeMutableBufferPointer { acc in
-                                for (slot, point) in points.enumerated() {
-                                    let r = point / samples
-                                    let (b, _) = draw(r, point % samples, noise)
-                                    for j in 0..<width {
-                                        let d = Double((xs[r * width + j] + noise[j]) - base[b * width + j])
-                                        let y = d * Double(g[slot * width + j]), h = d - mean[r * width + j]
-                                        GradientSHAPMoments.add(y: y, h: h, into: acc, at: (r * width + j) * GradientSHAPMoments.count)
+                    try differences.withUnsafeMutableBufferPointer { kept in
+                        try batching.evaluate(predictor, pointCount: n * samples, fill: { point, out in
+                            let r = point / samples
+                            let (b, alpha) = draw(r, point % samples, noise)
+                            let at = (point % chunk) * width
+                            for j in 0..<width {
+                                let start = base[b * width + j]
+                                let d = (xs[r * width + j] + noise[j]) - start
+                                kept[at + j] = d
+                                out[j] = start + alpha * d
+                            }
+                        }, target: { targets[$0 / samples] }, consume: { points, _, gradients in
+                            precondition(points.lowerBound % chunk == 0 && points.count <= chunk, "GradientSHAP: chunk layout")
+                            gradients.scalars.withUnsafeBufferPointer { g in
+                                sums.withUnsafeMutableBufferPointer { acc in
+                                    for (slot, point) in points.enumerated() {
+                                        let r = point / samples
+                                        for j in 0..<width {
+                                            let d = Double(kept[slot * width + j])
+                                            let y = d * Double(g[slot * width + j]), h = d - mean[r * width + j]
+                                            GradientSHAPMoments.add(y: y, h: h, into: acc, at: (r * width + j) * GradientSHAPMoments.count)
+                                        }
                                     }
                                 }
                             }
-                        }
-                    })
+                        })
+                    }
                 }
             }
         }
