@@ -1,7 +1,7 @@
 import ExplainKit
 
 // Release-mode benchmarks: swift run -c release explain-bench [suite ...]
-// Suites: forward, io, training, gradient, deeplift, lime, kernelshap (default: all). Figures are recorded in benchmarks/README.md.
+// Suites: forward, io, training, gradient, deeplift, gradientshap, lime, kernelshap (default: all). Figures are recorded in benchmarks/README.md.
 let requested = Set(CommandLine.arguments.dropFirst())
 func wants(_ suite: String) -> Bool { requested.isEmpty || requested.contains(suite) }
 
@@ -16,5 +16,6 @@ if wants("io") {
 if wants("training") { runTrainingBenchmark() }
 if wants("gradient") { runGradientBenchmark() }
 if wants("deeplift") { runModifiedBackpropBenchmark() }
+if wants("gradientshap") { runGradientSHAPBenchmark() }
 if wants("lime") { runLIMEBenchmark() }
 if wants("kernelshap") { runKernelSHAPBenchmark() }

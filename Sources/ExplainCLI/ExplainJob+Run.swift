@@ -16,7 +16,7 @@ extension ExplainJob {
         if let note = defaultBaselineNote, command.method.expanded.contains(.integratedGradients), !command.quiet {
             printError("note: \(note)")
         }
-        for method in command.method.expanded {
+        for method in command.method.expanded where command.method != .all || applies(method) {
             if command.method == .all, let reason = unavailableReason(method) {
                 skipped.append(SkippedMethod(method: method.rawValue, reason: reason))
                 if !command.quiet { printError("warning: skipping \(method.rawValue): \(reason)") }
@@ -30,7 +30,10 @@ extension ExplainJob {
             }
             results.append(result)
         }
-        let layers = try command.options.layer.map { layer throws(ExplainError) in try GradientRunner.layerAttributions(self, layer: layer) } ?? []
+        // With `--method grad-cam`, `--layer` names the Grad-CAM layer rather than asking for layer attribution.
+        let layers = command.method == .gradCAM ? [] : try command.options.layer.map { layer throws(ExplainError) in
+            try GradientRunner.layerAttributions(self, layer: layer)
+        } ?? []
         let wallTime = Date().timeIntervalSince(started)
         try writeOutputs(results, skipped: skipped, layerAttributions: layers, wallTime: wallTime)
         if !command.quiet {
@@ -45,7 +48,7 @@ extension ExplainJob {
     func unavailableReason(_ method: MethodName) -> String? {
         let hasRange = featureStats != nil || background != nil
         switch method {
-        case .kernelshap where background == nil, .deepshap where background == nil:
+        case .kernelshap where background == nil, .deepshap where background == nil, .gradientshap where background == nil:
             return "it needs a background sample, and \(command.model) has none: give --background FILE"
         case .lrp:
             do throws(ExplainError) { try LRP.check(model); return nil } catch { return error.message }

@@ -74,8 +74,19 @@ struct ExplainJob {
             return try GradientRunner.run(self, method: method)
         case .deeplift, .deepshap, .guidedBackprop, .deconvolution, .lrp:
             return try ModifiedBackpropRunner.run(self, method: method)
+        case .gradientshap: return try GradientSHAPRunner.run(self)
+        case .gradCAM: return try GradCAMRunner.run(self)
         case .all:
             preconditionFailure("ExplainJob: --method all is expanded into its methods before running")
+        }
+    }
+
+    /// Whether `--method all` includes `method` for this model: the CNN methods run on image models only. (Methods
+    /// that apply but lack their training data are skipped instead, with a reason: `unavailableReason(_:)`.)
+    func applies(_ method: MethodName) -> Bool {
+        switch method {
+        case .gradCAM: return GradCAMRunner.applies(to: model)
+        default: return true
         }
     }
 

@@ -43,11 +43,14 @@ enum GradientRunner {
 
     /// Explains the job's rows in blocks on its threads, preserving row order; `body` may report the share of its
     /// block done.
+    ///
+    /// The blocks depend on the row count only, never on the thread count (and the explainers batch no two rows
+    /// together: `GradientBatching`). Up to 32 blocks of at most 256 rows.
     static func inBlocks<T: Sendable>(_ job: ExplainJob, label: String,
                                       _ body: @escaping @Sendable (Tensor, [Int], @escaping (Double) -> Void) throws -> [T])
         throws(ExplainError) -> [T] {
         let n = job.rowIndices.count
-        let blockSize = max(1, min(256, (n + job.threads * 4 - 1) / (job.threads * 4)))
+        let blockSize = max(1, min(256, (n + 31) / 32))
         let blocks = stride(from: 0, to: n, by: blockSize).map { $0..<min(n, $0 + blockSize) }
         let inputs = job.inputs, rows = job.rowIndices
         let progress = Progress(total: blocks.count, label: label, quiet: job.command.quiet)

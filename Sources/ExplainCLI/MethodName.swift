@@ -9,13 +9,15 @@ enum MethodName: String, CaseIterable, ExpressibleByArgument, Sendable {
     case smoothgrad, lime, kernelshap
     case deeplift, deepshap
     case guidedBackprop = "guided-backprop"
-    case deconvolution, lrp
+    case deconvolution, lrp, gradientshap
+    case gradCAM = "grad-cam"
     case all, predict
 
-    /// The attribution methods that `all` runs, in report order.
+    /// The attribution methods that `all` runs, in report order (those that apply to the model: see
+    /// `ExplainJob.applies(_:)`).
     static let attributionMethods: [MethodName] = [
-        .kernelshap, .lime, .integratedGradients, .deeplift, .deepshap, .smoothgrad, .gradientXInput, .gradient, .saliency,
-        .guidedBackprop, .deconvolution, .lrp,
+        .kernelshap, .lime, .integratedGradients, .deeplift, .deepshap, .gradientshap, .smoothgrad, .gradientXInput,
+        .gradient, .saliency, .guidedBackprop, .deconvolution, .lrp, .gradCAM,
     ]
 
     /// The concrete methods this value stands for.

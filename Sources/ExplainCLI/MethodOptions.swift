@@ -12,16 +12,16 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "Integrated gradients and DeepLIFT: zeros, mean, or a CSV file of baseline rows (averaged) (default zeros).")
     var baseline: String?
 
-    @Option(parsing: .unconditional, help: "SmoothGrad: noise level as a fraction of each feature's training range (default 0.15).")
+    @Option(parsing: .unconditional, help: "SmoothGrad, GradientSHAP: input noise σ as a fraction of each feature's training range (default 0.15 for SmoothGrad, 0 for GradientSHAP).")
     var noise: Double?
 
     @Option(help: "SmoothGrad: smoothgrad, smoothgrad-squared or vargrad (default smoothgrad).")
     var variant: String?
 
-    @Option(parsing: .unconditional, help: "Sample count: SmoothGrad noisy copies (default 50), LIME neighbourhood (default 5000), KernelSHAP coalition budget (default 2M + 2048).")
+    @Option(parsing: .unconditional, help: "Sample count: SmoothGrad noisy copies (default 50), GradientSHAP draws (default 50), LIME neighbourhood (default 5000), KernelSHAP coalition budget (default 2M + 2048).")
     var samples: Int?
 
-    @Option(help: "Layer attribution: a layer name (see `explain inspect`); adds per-unit activation, gradient × activation and conductance.")
+    @Option(help: "Layer attribution: a layer name (see `explain inspect`); adds per-unit activation, gradient × activation and conductance. With --method grad-cam: the Grad-CAM feature map (default: the last conv2d).")
     var layer: String?
 
     @Option(help: "KernelSHAP, DeepSHAP and the mean baseline: a CSV of background rows (default: the model file's background).")

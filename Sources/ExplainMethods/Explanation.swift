@@ -29,12 +29,14 @@ public struct Explanation: Codable, Sendable, Equatable {
     public var outputs: [Double]?
     /// The sampling rounds' error bars (sampled KernelSHAP); nil otherwise.
     public var convergence: [ConvergencePoint]?
+    /// The map at a hidden layer's resolution that the attributions were upsampled from (Grad-CAM); nil otherwise.
+    public var layerMap: LayerMap?
 
     public init(
         row: Int, target: Int, targetName: String, prediction: Double, baseValue: Double? = nil,
         attributions: [Double], stdErrors: [Double]? = nil, fidelity: Double? = nil,
         diagnostics: [String: Double] = [:], flags: [String] = [], featureLabels: [String]? = nil,
-        outputs: [Double]? = nil, convergence: [ConvergencePoint]? = nil
+        outputs: [Double]? = nil, convergence: [ConvergencePoint]? = nil, layerMap: LayerMap? = nil
     ) {
         self.row = row
         self.target = target
@@ -49,11 +51,12 @@ public struct Explanation: Codable, Sendable, Equatable {
         self.featureLabels = featureLabels
         self.outputs = outputs
         self.convergence = convergence
+        self.layerMap = layerMap
     }
 
     enum CodingKeys: String, CodingKey {
         case row, target, prediction, attributions, fidelity, diagnostics, flags, outputs, convergence
         case targetName = "target_name", baseValue = "base_value", stdErrors = "std_errors"
-        case featureLabels = "feature_labels"
+        case featureLabels = "feature_labels", layerMap = "layer_map"
     }
 }

@@ -37,6 +37,13 @@ public protocol Layer: Sendable {
     ///
     /// The output and the parameter gradients are exactly those of `callAsFunction(_:mode:)`.
     func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool) -> (output: Tensor, pullback: Pullback)
+    /// Runs the layer on a batch; with `needsParameterGradients` false the pullback may skip the parameter gradients
+    /// and return none (an empty array): the explainers read input gradients only, and on an MLP the weight gradients
+    /// are a third of the backward pass.
+    ///
+    /// The output and the input gradient are exactly those of `callAsFunction(_:mode:needsInputGradient:)`.
+    func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool, needsParameterGradients: Bool)
+        -> (output: Tensor, pullback: Pullback)
 }
 
 extension Layer {
@@ -45,6 +52,11 @@ extension Layer {
     /// Computes the input gradient anyway: only layers for which it is costly skip it.
     public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool) -> (output: Tensor, pullback: Pullback) {
         callAsFunction(input, mode: mode)
+    }
+    /// Computes the parameter gradients anyway: only layers with parameters skip them.
+    public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool, needsParameterGradients: Bool)
+        -> (output: Tensor, pullback: Pullback) {
+        callAsFunction(input, mode: mode, needsInputGradient: needsInputGradient)
     }
     /// The number of trainable scalars.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }

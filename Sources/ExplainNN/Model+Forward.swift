@@ -29,14 +29,25 @@ extension Model {
         forwardWithPullback(activation, layers: range, mode: mode, needsInputGradient: true)
     }
 
+    /// Runs layers `range` from `activation` and returns a pullback to the input gradient only: no layer computes its
+    /// parameter gradients (a third of the backward work on an MLP). What the explainers use.
+    public func forwardWithInputPullback(_ activation: Tensor, layers range: Range<Int>, mode: Mode = .inference)
+        -> (output: Tensor, pullback: (Tensor) -> Tensor) {
+        let (out, pullback) = forwardWithPullback(activation, layers: range, mode: mode, needsInputGradient: true,
+                                                  needsParameterGradients: false)
+        return (out, { pullback($0).input })
+    }
+
     /// `forwardWithPullback(_:layers:mode:)`; with `needsInputGradient` false, the first layer of the range may skip
-    /// its input gradient (unless a backward hook watches it), and `ModelGradients.input` may then be empty.
-    func forwardWithPullback(_ activation: Tensor, layers range: Range<Int>, mode: Mode, needsInputGradient: Bool)
+    /// its input gradient (unless a backward hook watches it), and `ModelGradients.input` may then be empty; with
+    /// `needsParameterGradients` false, `ModelGradients.parameters` may hold empty lists.
+    func forwardWithPullback(_ activation: Tensor, layers range: Range<Int>, mode: Mode, needsInputGradient: Bool,
+                             needsParameterGradients: Bool = true)
         -> (output: Tensor, pullback: (Tensor) -> ModelGradients) {
         let backward = hooks.backwardHooks()
         let skipsFirst = !needsInputGradient && !range.isEmpty && backward[range.lowerBound] == nil
         let (out, pullbacks) = run(activation, layers: range, mode: mode, keepsPullbacks: true,
-                                   skipsFirstInputGradient: skipsFirst)
+                                   skipsFirstInputGradient: skipsFirst, needsParameterGradients: needsParameterGradients)
         let count = layers.count
         let names = layerNames
         return (out, { dy in
@@ -59,11 +70,12 @@ extension Model {
     /// row's inputs — one forward and one backward pass for the whole batch.
     public func inputGradient(_ x: Tensor, targets: [Int]) -> (outputs: Tensor, gradient: Tensor) {
         precondition(targets.count == x.batchSize && targets.allSatisfy { (0..<outputCount).contains($0) })
-        let (out, pullback) = forwardWithPullback(x)
+        let (out, pullback) = forwardWithInputPullback(batch(x), layers: layers.indices)
+        let flat = out.reshaped([out.batchSize, out.sampleCount])
         var seed = Tensor(shape: out.shape, repeating: 0)
         for (r, t) in targets.enumerated() { seed.scalars[r * outputCount + t] = 1 }
-        let g = pullback(seed).input
-        return (out, g.reshaped([g.batchSize, g.sampleCount]))
+        let g = pullback(seed)
+        return (flat, g.reshaped([g.batchSize, g.sampleCount]))
     }
 
     /// The activations after every layer for a batch (index i is the output of layer i).
@@ -80,14 +92,16 @@ extension Model {
     /// Runs layers `range` from `x`, firing forward hooks; `skipsFirstInputGradient` lets the first layer's pullback
     /// skip its input gradient.
     func run(_ x: Tensor, layers range: Range<Int>, mode: Mode, keepsPullbacks: Bool,
-             skipsFirstInputGradient: Bool = false) -> (output: Tensor, pullbacks: [Pullback]) {
+             skipsFirstInputGradient: Bool = false, needsParameterGradients: Bool = true) -> (output: Tensor, pullbacks: [Pullback]) {
         let forwardHooks = hooks.forwardHooks()
         var h = x
         var pullbacks: [Pullback] = []
         if keepsPullbacks { pullbacks.reserveCapacity(range.count) }
         for i in range {
-            let (y, pullback) = skipsFirstInputGradient && i == range.lowerBound
-                ? layers[i](h, mode: mode, needsInputGradient: false) : layers[i](h, mode: mode)
+            let needsInput = !(skipsFirstInputGradient && i == range.lowerBound)
+            let (y, pullback) = needsParameterGradients
+                ? (needsInput ? layers[i](h, mode: mode) : layers[i](h, mode: mode, needsInputGradient: false))
+                : layers[i](h, mode: mode, needsInputGradient: needsInput, needsParameterGradients: false)
             if let hs = forwardHooks[i] {
                 let event = ForwardHookEvent(layer: layers[i].name, layerIndex: i, input: h, output: y, mode: mode)
                 for hook in hs { hook(event) }

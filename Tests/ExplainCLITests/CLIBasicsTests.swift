@@ -122,7 +122,7 @@ struct CLIBasicsTests {
 @Suite("Non-finite model outputs")
 struct NonFiniteOutputTests {
     @Test("a row that overflows the model is an error naming the file and row, for every method",
-          arguments: ["predict", "gradient", "integrated-gradients", "smoothgrad", "lime", "kernelshap"])
+          arguments: ["predict", "gradient", "integrated-gradients", "smoothgrad", "gradientshap", "lime", "kernelshap"])
     func overflow(method: String) throws {
         let f = try CLIFixtures.make()
         let model = CLIRunner.packageRoot.appendingPathComponent("samples/iris/model.json").path

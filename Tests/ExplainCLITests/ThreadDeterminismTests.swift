@@ -10,9 +10,9 @@ import TestSupport
 @Suite("explain gives the same bytes at --threads 1, 2 and 3")
 struct ThreadDeterminismTests {
     static let methods = ["gradient", "saliency", "gradient-x-input", "integrated-gradients", "smoothgrad", "lime", "kernelshap",
-                          "deeplift", "deepshap", "guided-backprop", "deconvolution", "lrp"]
+                          "deeplift", "deepshap", "gradientshap", "guided-backprop", "deconvolution", "lrp"]
     /// The methods for image models only.
-    static let imageMethods: [String] = []
+    static let imageMethods: [String] = ["grad-cam"]
     /// Every (sample, method) pair where the method applies.
     static let cases: [String] = ["breast_cancer", "digits"].flatMap { sample in
         (methods + (sample == "digits" ? imageMethods : [])).map { "\(sample) \($0)" }
@@ -22,7 +22,7 @@ struct ThreadDeterminismTests {
     static func options(_ method: String) -> [String] {
         switch method {
         case "integrated-gradients": ["--steps", "16"]
-        case "smoothgrad": ["--samples", "8"]
+        case "smoothgrad", "gradientshap": ["--samples", "8"]
         case "lime": ["--samples", "200"]
         case "kernelshap": ["--samples", "300", "--background-size", "8"]
         default: []
@@ -56,7 +56,8 @@ struct ThreadDeterminismTests {
 
     @Test("a row explained alone (--rows 3) equals the same row in the full run", arguments: ["breast_cancer", "digits"])
     func rowAlone(sample: String) throws {
-        for method in ["gradient", "integrated-gradients", "smoothgrad", "deeplift", "deepshap", "lrp"] {
+        for method in ["gradient", "integrated-gradients", "smoothgrad", "deeplift", "deepshap", "lrp", "gradientshap"]
+            + (sample == "digits" ? ["grad-cam"] : []) {
             let all = try AttributionJSON.decode(try Self.json(sample, method, ["--threads", "1"]), file: "all.json")
             let alone = try AttributionJSON.decode(try Self.json(sample, method, ["--threads", "1", "--rows", "3"]), file: "alone.json")
             let full = try #require(all.first?.explanations.first { $0.row == 3 })

@@ -109,6 +109,26 @@ struct AttributionJSONTests {
         }
     }
 
+    @Test("a Grad-CAM layer_map is written last with layer, shape, values and channel weights, and decodes back")
+    func layerMap() throws {
+        var r = Self.result(method: "grad-cam")
+        r.explanations[0].layerMap = LayerMap(layer: "conv2", shape: [1, 2], values: [0, 0.5], channelWeights: [-1, 2, 0.25])
+        let bytes = try AttributionJSON.encode(r)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains("""
+                  "flags": ["exact"],
+                  "layer_map": {
+                    "layer": "conv2",
+                    "shape": [1, 2],
+                    "values": [0.0, 0.5],
+                    "channel_weights": [-1.0, 2.0, 0.25]
+                  }
+            """))
+        let back = try AttributionJSON.decode(bytes, file: "a.json")
+        #expect(back == [r] && back[0].explanations[1].layerMap == nil)
+        #expect(try AttributionJSON.encode(back[0]) == bytes)
+    }
+
     @Test("--method all writes a results array with the shared header, and decodes to every result")
     func all() throws {
         let results = [Self.result(method: "gradient"), Self.result(method: "lime")]

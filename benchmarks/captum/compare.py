@@ -25,7 +25,8 @@ class Standardize(nn.Module):
         self.std = torch.tensor(std, dtype=torch.float32)
 
     def forward(self, x):
-        return (x - self.mean) / self.std
+        # Per-feature statistics, for flat rows and for images alike.
+        return ((x.reshape(x.shape[0], -1) - self.mean) / self.std).reshape(x.shape)
 
 
 def to_torch(doc):
@@ -40,6 +41,16 @@ def to_torch(doc):
             m = nn.Linear(w.shape[1], w.shape[0])
             m.weight.data, m.bias.data = w, torch.tensor(layer["bias"], dtype=torch.float32)
             modules.append(m)
+        elif t == "conv2d":
+            w = torch.tensor(layer["weight"], dtype=torch.float32)
+            m = nn.Conv2d(w.shape[1], w.shape[0], w.shape[2], stride=layer.get("stride", 1), padding=layer.get("padding", 0))
+            m.weight.data, m.bias.data = w, torch.tensor(layer["bias"], dtype=torch.float32)
+            modules.append(m)
+        elif t in ("maxpool2d", "avgpool2d"):
+            pool = nn.MaxPool2d if t == "maxpool2d" else nn.AvgPool2d
+            modules.append(pool(layer["kernel"], stride=layer.get("stride", layer["kernel"])))
+        elif t == "flatten":
+            modules.append(nn.Flatten())
         elif t == "relu":
             modules.append(nn.ReLU())
         elif t == "softmax":

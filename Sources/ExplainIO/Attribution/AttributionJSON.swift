@@ -6,7 +6,7 @@ import ExplainTensor
 /// Output is deterministic: known keys in a fixed order (`method`, `model`, `features`, `outputs`, `seed`,
 /// `parameters`, `explanations`; per explanation `row`, `target`, `target_name`, `prediction`, `base_value`,
 /// `attributions`, `std_errors`, `fidelity`, `diagnostics`, `flags`, then `feature_labels`, `outputs` and
-/// `convergence` when present),
+/// `convergence` and `layer_map` when present),
 /// dictionary keys sorted, absent optional values as `null`, numbers in shortest round-trip form. So the same result
 /// always gives the same bytes, and decoding gives back an equal result.
 public enum AttributionJSON {
@@ -48,6 +48,13 @@ public enum AttributionJSON {
                     ("value_range", JSONValue(point.valueRange)),
                 ])
             })))
+        }
+        if let map = e.layerMap {
+            var fields: [(key: String, value: JSONValue)] = [
+                ("layer", .string(map.layer)), ("shape", JSONValue(map.shape)), ("values", JSONValue(map.values)),
+            ]
+            if let weights = map.channelWeights { fields.append(("channel_weights", JSONValue(weights))) }
+            pairs.append(("layer_map", .object(fields)))
         }
         return .object(pairs)
     }
@@ -147,7 +154,16 @@ public enum AttributionJSON {
             flags: try node.optionalField("flags")?.strings() ?? [],
             featureLabels: try node.optionalField("feature_labels")?.strings(),
             outputs: try node.optionalField("outputs")?.doubles(),
-            convergence: try node.optionalField("convergence").map(convergence))
+            convergence: try node.optionalField("convergence").map(convergence),
+            layerMap: try node.optionalField("layer_map").map(layerMap))
+    }
+
+    /// The `layer_map` object of an explanation (Grad-CAM's map at the layer's resolution).
+    static func layerMap(_ node: JSONNode) throws(ExplainError) -> LayerMap {
+        _ = try node.object()
+        return LayerMap(layer: try node.field("layer").string(), shape: try node.field("shape").ints(minimum: 1),
+                        values: try node.field("values").doubles(),
+                        channelWeights: try node.optionalField("channel_weights")?.doubles())
     }
 
     /// The `convergence` array of an explanation: one object per sampling round.

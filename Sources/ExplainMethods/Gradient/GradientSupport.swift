@@ -54,11 +54,12 @@ enum GradientSupport {
             return (outputs, gradient, targets)
         }
         if let model = predictor as? Model, batch.sampleCount == model.inputWidth {
-            let (outputs, pullback) = model.forwardWithPullback(batch)
+            let (out, pullback) = model.forwardWithInputPullback(model.batch(batch), layers: model.layers.indices)
+            let outputs = out.reshaped([n, k])
             let targets = try targets(target, outputs: outputs, outputCount: k)
-            var seed = Tensor(shape: outputs.shape, repeating: 0)
+            var seed = Tensor(shape: out.shape, repeating: 0)
             for (r, t) in targets.enumerated() { seed.scalars[r * k + t] = 1 }
-            let g = pullback(seed).input
+            let g = pullback(seed)
             return (outputs, g.reshaped([n, g.sampleCount]), targets)
         }
         let targets = try targets(target, outputs: try predictor.predict(batch), outputCount: k)

@@ -67,6 +67,11 @@ public struct Conv2D: Layer {
     }
 
     public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool) -> (output: Tensor, pullback: Pullback) {
+        callAsFunction(input, mode: mode, needsInputGradient: needsInputGradient, needsParameterGradients: true)
+    }
+
+    public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool, needsParameterGradients: Bool)
+        -> (output: Tensor, pullback: Pullback) {
         let n = input.batchSize, o = weight.shape[0]
         let g = geometry(input.sampleShape)
         let rows = n * g.positions
@@ -104,12 +109,14 @@ public struct Conv2D: Layer {
                     }
                 }
             }
-            var dw = [Float](repeating: 0, count: o * g.patch)
+            var dw = needsParameterGradients ? [Float](repeating: 0, count: o * g.patch) : []
             var dcols = needsInputGradient ? [Float](repeating: 0, count: rows * g.patch) : []
             dyMat.withUnsafeBufferPointer { d in
-                cols.withUnsafeBufferPointer { c in
-                    dw.withUnsafeMutableBufferPointer { r in
-                        BLAS.gemm(d.baseAddress!, c.baseAddress!, r.baseAddress!, m: o, n: g.patch, k: rows, transposeA: true, beta: 1)
+                if needsParameterGradients {
+                    cols.withUnsafeBufferPointer { c in
+                        dw.withUnsafeMutableBufferPointer { r in
+                            BLAS.gemm(d.baseAddress!, c.baseAddress!, r.baseAddress!, m: o, n: g.patch, k: rows, transposeA: true, beta: 1)
+                        }
                     }
                 }
                 guard needsInputGradient else { return }
@@ -119,7 +126,8 @@ public struct Conv2D: Layer {
                     }
                 }
             }
-            let parameterGradients = [Tensor(shape: weightCopy.shape, scalars: dw), Tensor(shape: [o], scalars: db)]
+            let parameterGradients = needsParameterGradients
+                ? [Tensor(shape: weightCopy.shape, scalars: dw), Tensor(shape: [o], scalars: db)] : []
             guard needsInputGradient else { return (Tensor(shape: [0], scalars: []), parameterGradients) }
             return (Tensor(shape: inputShape, scalars: Conv2D.col2im(dcols, batch: n, g)), parameterGradients)
         })

@@ -40,6 +40,11 @@ public struct Dense: Layer {
     }
 
     public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool) -> (output: Tensor, pullback: Pullback) {
+        callAsFunction(input, mode: mode, needsInputGradient: needsInputGradient, needsParameterGradients: true)
+    }
+
+    public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool, needsParameterGradients: Bool)
+        -> (output: Tensor, pullback: Pullback) {
         let n = input.batchSize, k = inputCount, m = outputCount
         // Broadcast the bias (one row copy each, not a scalar loop), then Y += X · Wᵀ.
         var out = [Float](unsafeUninitializedCapacity: n * m) { o, initialized in
@@ -62,8 +67,8 @@ public struct Dense: Layer {
         return (output, { dy in
             // The products accumulate into zeroed buffers (beta 1: the same sums, without OpenBLAS's scaling pass).
             var dx = needsInputGradient ? [Float](repeating: 0, count: n * k) : []
-            var dw = [Float](repeating: 0, count: m * k)
-            var db = [Float](repeating: 0, count: m)
+            var dw = needsParameterGradients ? [Float](repeating: 0, count: m * k) : []
+            var db = needsParameterGradients ? [Float](repeating: 0, count: m) : []
             dy.scalars.withUnsafeBufferPointer { g in
                 if needsInputGradient {
                     weightCopy.scalars.withUnsafeBufferPointer { w in
@@ -72,6 +77,7 @@ public struct Dense: Layer {
                         }
                     }
                 }
+                guard needsParameterGradients else { return }
                 input.scalars.withUnsafeBufferPointer { x in
                     dw.withUnsafeMutableBufferPointer { d in
                         BLAS.gemm(g.baseAddress!, x.baseAddress!, d.baseAddress!, m: m, n: k, k: n, transposeA: true, beta: 1)
@@ -87,6 +93,7 @@ public struct Dense: Layer {
                 }
             }
             let inputGradient = needsInputGradient ? Tensor(shape: inputShape, scalars: dx) : Tensor(shape: [0], scalars: [])
+            guard needsParameterGradients else { return (inputGradient, []) }
             return (inputGradient, [Tensor(shape: [m, k], scalars: dw), Tensor(shape: [m], scalars: db)])
         })
     }

@@ -17,6 +17,8 @@ public enum Labels {
         case "guided-backprop": return "Guided Backprop"
         case "deconvolution": return "Deconvolution"
         case "lrp": return "LRP"
+        case "gradientshap": return "GradientSHAP"
+        case "grad-cam": return "Grad-CAM"
         case "predict": return "Predictions"
         default: return method
         }
@@ -29,6 +31,7 @@ public enum Labels {
         case "integrated-gradients", "deeplift": return "f(baseline)"
         case "deepshap": return "E[f(X)]"
         case "lime": return "intercept"
+        case "gradientshap": return "E[f(background)]"
         default: return "base"
         }
     }

@@ -81,7 +81,8 @@ public struct SmoothGrad: Sendable {
         let numbers = try GradientSupport.rowNumbers(rowIndices, count: x.batchSize)
         let n = x.batchSize, copies = sampleCount
         guard n > 0 else { return [] }
-        let (sigma, flags) = try noiseScale(width: width, rows: x, featureStats: featureStats, background: background)
+        let (sigma, flags) = try NoiseScale.perRow(level: noiseLevel, width: width, rows: x, featureStats: featureStats,
+                                                  background: background)
         let (outputs, clean, targets) = try batching.outputsAndGradients(predictor, x, target: target)
         let squares = variant == .smoothGradSquared
         // Power sums of u = v − v₀ per row and feature, v = g (or g²), v₀ its value at the clean input.
@@ -150,35 +151,6 @@ public struct SmoothGrad: Sendable {
         }, suspects: "the noise level, the row's values and the model's weights")
     }
 
-    /// σ for every row and feature (`[N · width]`, row-major) and the flags that say where the range came from.
-    func noiseScale(width: Int, rows: Tensor, featureStats: FeatureStats?, background: Background?) throws(ExplainError) -> ([Double], [String]) {
-        let (perFeature, flags) = try featureNoiseScale(width: width, featureStats: featureStats, background: background)
-        return (Array([[Double]](repeating: perFeature, count: rows.batchSize).joined()), flags)
-    }
-
     /// The message of the error for a run with neither statistics nor a background.
-    public static let missingRangeMessage = "smoothgrad scales its noise by each feature's training range: it needs "
-        + "feature_stats or a background"
-
-    /// σ_j from the training statistics or the background.
-    /// - Throws: `ExplainError(.invalidArgument)` when there is neither.
-    private func featureNoiseScale(width: Int, featureStats: FeatureStats?, background: Background?) throws(ExplainError) -> ([Double], [String]) {
-        if let stats = featureStats {
-            guard stats.min.count == width, stats.max.count == width else {
-                throw ExplainError(.invalidArgument, "feature_stats has \(stats.min.count) minima and \(stats.max.count) maxima, the model expects \(width)", at: "feature_stats")
-            }
-            return ((0..<width).map { noiseLevel * Swift.max(0, stats.max[$0] - stats.min[$0]) }, [])
-        }
-        if let background, background.rows.batchSize > 0 {
-            guard background.rows.sampleCount == width else {
-                throw ExplainError(.invalidArgument, "background rows have \(background.rows.sampleCount) values, the model expects \(width)", at: "background")
-            }
-            let ranges = (0..<width).map { j -> Double in
-                let column = (0..<background.rows.batchSize).map { background.rows.scalars[$0 * width + j] }
-                return Double((column.max() ?? 0) - (column.min() ?? 0))
-            }
-            return (ranges.map { noiseLevel * $0 }, ["noise_from_background_range"])
-        }
-        throw ExplainError(.invalidArgument, Self.missingRangeMessage, at: "smoothgrad")
-    }
+    public static let missingRangeMessage = NoiseScale.missingRangeMessage
 }
