@@ -1,5 +1,6 @@
 """Regenerates Tests/ExplainMethodsTests/Fixtures/captum-cam-*.json with real PyTorch and captum.
 
+- Guided Grad-CAM: captum `GuidedGradCam` at the same two layers (its default nearest upsampling).
 - Grad-CAM: captum `LayerGradCam` (relu_attributions=True) on a small CNN at two layers (a conv2d and the ReLU after
   it), at the layer's resolution and upsampled with `LayerAttribution.interpolate` (bilinear, and nearest).
 - GradientSHAP: captum `GradientShap` on a small MLP and the CNN, with and without input noise. captum draws
@@ -38,7 +39,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import captum  # noqa: E402
-from captum.attr import GradientShap, LayerAttribution, LayerGradCam  # noqa: E402
+from captum.attr import GradientShap, GuidedGradCam, LayerAttribution, LayerGradCam  # noqa: E402
 from captum.attr._core.gradient_shap import InputBaselineXGradient  # noqa: E402
 
 sys.path.insert(0, HERE)
@@ -113,6 +114,13 @@ def gradient_shap(net, x, background, samples, stdev, seed):
             "attributions": flat(phi), "delta": delta.reshape(-1).double().tolist(), "explicit_check": gap}
 
 
+def guided_grad_cam(net, x, layer_index, name):
+    """captum GuidedGradCam (nearest upsampling, its default) at `net[layer_index]` for each row's predicted class."""
+    targets = net(x).argmax(dim=1)
+    phi = GuidedGradCam(net, net[layer_index]).attribute(x, target=targets)
+    return {"layer": name, "targets": targets.tolist(), "attributions": flat(phi)}
+
+
 expected = {
     "torch_version": torch.__version__, "captum_version": captum.__version__,
     "grad_cam": {"inputs": flat(x_cnn), "conv": grad_cam(cnn, x_cnn, 3, "conv2d3"),
@@ -122,6 +130,7 @@ expected = {
         "mlp_noise": gradient_shap(mlp, x_mlp, bg_mlp, 5, 0.3, 4),
         "cnn": gradient_shap(cnn, x_cnn, bg_cnn, 4, 0.0, 5),
     },
+    "guided_grad_cam": {"conv": guided_grad_cam(cnn, x_cnn, 3, "conv2d3"), "relu": guided_grad_cam(cnn, x_cnn, 4, "relu4")},
 }
 with open(os.path.join(out, "captum-cam-expected.json"), "w") as f:
     json.dump(expected, f)

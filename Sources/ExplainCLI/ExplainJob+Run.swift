@@ -31,7 +31,7 @@ extension ExplainJob {
             results.append(result)
         }
         // With `--method grad-cam`, `--layer` names the Grad-CAM layer rather than asking for layer attribution.
-        let layers = command.method == .gradCAM ? [] : try command.options.layer.map { layer throws(ExplainError) in
+        let layers = [.gradCAM, .guidedGradCAM].contains(command.method) ? [] : try command.options.layer.map { layer throws(ExplainError) in
             try GradientRunner.layerAttributions(self, layer: layer)
         } ?? []
         let wallTime = Date().timeIntervalSince(started)

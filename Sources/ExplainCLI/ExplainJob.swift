@@ -76,6 +76,7 @@ struct ExplainJob {
             return try ModifiedBackpropRunner.run(self, method: method)
         case .gradientshap: return try GradientSHAPRunner.run(self)
         case .gradCAM: return try GradCAMRunner.run(self)
+        case .guidedGradCAM: return try GradCAMRunner.runGuided(self)
         case .all:
             preconditionFailure("ExplainJob: --method all is expanded into its methods before running")
         }
@@ -85,7 +86,7 @@ struct ExplainJob {
     /// that apply but lack their training data are skipped instead, with a reason: `unavailableReason(_:)`.)
     func applies(_ method: MethodName) -> Bool {
         switch method {
-        case .gradCAM: return GradCAMRunner.applies(to: model)
+        case .gradCAM, .guidedGradCAM: return GradCAMRunner.applies(to: model)
         default: return true
         }
     }

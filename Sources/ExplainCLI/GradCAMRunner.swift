@@ -1,6 +1,6 @@
 import ExplainKit
 
-/// `--method grad-cam`: Grad-CAM on `--layer NAME` (default: the last convolution), rows in blocks on the job's
+/// `--method grad-cam` and `guided-grad-cam`: Grad-CAM on `--layer NAME` (default: the last convolution), rows in blocks on the job's
 /// threads.
 ///
 /// With `--method grad-cam`, `--layer` names the Grad-CAM layer (and adds no layer attribution). Within
@@ -15,6 +15,18 @@ enum GradCAMRunner {
             try explainer.explain(x, model: model, target: target, rowIndices: rows)
         }
         return job.result(.gradCAM, parameters: explainer.parameters(for: model), explanations)
+    }
+
+    /// `--method guided-grad-cam`: guided backprop times the Grad-CAM map (nearest upsampling, as captum), on the
+    /// same layer as `grad-cam`.
+    static func runGuided(_ job: ExplainJob) throws(ExplainError) -> AttributionResult {
+        let explainer = GuidedGradCAM(layer: layer(job))
+        _ = try GradCAM(layer: explainer.layer).layerIndex(in: job.model)
+        let model = job.model, target = job.target
+        let explanations = try GradientRunner.inBlocks(job, label: explainer.method) { x, rows, _ in
+            try explainer.explain(x, model: model, target: target, rowIndices: rows)
+        }
+        return job.result(.guidedGradCAM, parameters: explainer.parameters(for: model), explanations)
     }
 
     /// Whether `--method all` runs Grad-CAM on this model: an image model with a feature-map layer.

@@ -11,13 +11,14 @@ enum MethodName: String, CaseIterable, ExpressibleByArgument, Sendable {
     case guidedBackprop = "guided-backprop"
     case deconvolution, lrp, gradientshap
     case gradCAM = "grad-cam"
+    case guidedGradCAM = "guided-grad-cam"
     case all, predict
 
     /// The attribution methods that `all` runs, in report order (those that apply to the model: see
     /// `ExplainJob.applies(_:)`).
     static let attributionMethods: [MethodName] = [
         .kernelshap, .lime, .integratedGradients, .deeplift, .deepshap, .gradientshap, .smoothgrad, .gradientXInput,
-        .gradient, .saliency, .guidedBackprop, .deconvolution, .lrp, .gradCAM,
+        .gradient, .saliency, .guidedBackprop, .deconvolution, .lrp, .gradCAM, .guidedGradCAM,
     ]
 
     /// The concrete methods this value stands for.

@@ -34,7 +34,7 @@ struct EndToEndTests {
         // Every sample has a background (deepshap, gradientshap); only digits is an image model (grad-cam).
         let methods = ["kernelshap", "lime", "integrated-gradients", "deeplift", "deepshap", "gradientshap", "smoothgrad",
                        "gradient-x-input", "gradient", "saliency", "guided-backprop", "deconvolution", "lrp"]
-            + (name == "digits" ? ["grad-cam"] : [])
+            + (name == "digits" ? ["grad-cam", "guided-grad-cam"] : [])
         #expect(results.map(\.method) == methods)
         for result in results {
             #expect(result.explanations.map(\.row) == [0, 1])

@@ -12,7 +12,7 @@ struct ThreadDeterminismTests {
     static let methods = ["gradient", "saliency", "gradient-x-input", "integrated-gradients", "smoothgrad", "lime", "kernelshap",
                           "deeplift", "deepshap", "gradientshap", "guided-backprop", "deconvolution", "lrp"]
     /// The methods for image models only.
-    static let imageMethods: [String] = ["grad-cam"]
+    static let imageMethods: [String] = ["grad-cam", "guided-grad-cam"]
     /// Every (sample, method) pair where the method applies.
     static let cases: [String] = ["breast_cancer", "digits"].flatMap { sample in
         (methods + (sample == "digits" ? imageMethods : [])).map { "\(sample) \($0)" }

@@ -19,6 +19,7 @@ public enum Labels {
         case "lrp": return "LRP"
         case "gradientshap": return "GradientSHAP"
         case "grad-cam": return "Grad-CAM"
+        case "guided-grad-cam": return "Guided Grad-CAM"
         case "predict": return "Predictions"
         default: return method
         }

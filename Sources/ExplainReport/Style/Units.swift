@@ -1,6 +1,7 @@
 /// What an attribution's numbers are measured in, from the method and the model's output.
 ///
-/// Gradient, saliency and SmoothGrad's mean gradient are ∂f/∂xᵢ: output units per raw unit of feature i, so a
+/// Gradient, saliency, SmoothGrad's mean gradient, and guided backprop and deconvolution (the gradient with ReLU's
+/// backward rule changed) are ∂f/∂xᵢ: output units per raw unit of feature i, so a
 /// feature recorded in millimetres gets a thousandth of the value it gets in metres. Their squared and variance
 /// variants are in the square of that. Gradient × input, integrated gradients and KernelSHAP multiply by a change in
 /// the feature (or switch the feature on and off), so they are in output units and sum towards f(x) − base; so are
@@ -17,7 +18,7 @@ public enum Units {
 
     /// Whether the method's values are per raw unit of each feature (a derivative, not a contribution).
     public static func isPerFeatureUnit(method: String) -> Bool {
-        ["gradient", "saliency", "smoothgrad"].contains(method)
+        ["gradient", "saliency", "smoothgrad", "guided-backprop", "deconvolution"].contains(method)
     }
 
     /// The unit of one method's attributions: `probability per unit of the feature`, `(logit per unit of the

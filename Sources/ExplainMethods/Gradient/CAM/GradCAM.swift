@@ -75,7 +75,7 @@ public struct GradCAM: Sendable {
     /// The Grad-CAM map of every row at the layer's resolution.
     ///
     /// - Throws: the errors of `layerIndex(in:)`, `ExplainError` for invalid rows or target.
-    /// - Complexity: one forward pass to the layer and one forward and backward pass above it per row, in chunks.
+    /// - Complexity: one forward pass to the layer and one forward and backward pass above it per row.
     public func maps(_ rows: Tensor, model: Model, target: Target = .predicted, rowIndices: [Int]? = nil) throws -> [Map] {
         let index = try layerIndex(in: model)
         try GradientSupport.validate(rows, width: model.inputWidth)
@@ -83,7 +83,8 @@ public struct GradCAM: Sendable {
         let numbers = try GradientSupport.rowNumbers(rowIndices, count: x.batchSize)
         let shape = model.layerShapes[index], channels = shape[0], plane = shape[1] * shape[2]
         let outputCount = model.outputCount
-        let chunk = batching.pointsPerChunk(for: model)
+        // One row per pass, so that no row's numbers depend on the others (`GradientBatching`).
+        let chunk = 1
         var result: [Map] = []
         result.reserveCapacity(x.batchSize)
         for start in stride(from: 0, to: x.batchSize, by: chunk) {
