@@ -8,6 +8,7 @@ public struct ExplainCommand: ParsableCommand {
         abstract: "Explain a neural network's predictions: attribution scores as JSON and a PDF report.",
         discussion: """
             Methods: gradient, saliency, gradient-x-input, integrated-gradients, smoothgrad, lime, kernelshap, \
+            feature-ablation, occlusion, shapley-sampling, \
             all, predict. Formats are documented in docs/formats.md; methods in docs/methods.md.
             """,
         subcommands: [RunCommand.self, InspectCommand.self, TrainCommand.self],

@@ -65,7 +65,7 @@ struct ExplainJob {
         try checkOutputs()
         let started = Date()
         var results: [AttributionResult] = []
-        for method in command.method.expanded {
+        for method in command.method.expanded(isImageModel: model.inputShape.count == 3, hasBackground: background != nil) {
             results.append(try runMethod(method))
         }
         let layers = try command.options.layer.map { layer throws(ExplainError) in try GradientRunner.layerAttributions(self, layer: layer) } ?? []
@@ -81,6 +81,7 @@ struct ExplainJob {
         case .predict: return try PredictRunner.run(self)
         case .kernelshap: return try KernelSHAPRunner.run(self)
         case .lime: return try LIMERunner.run(self)
+        case .featureAblation, .occlusion, .shapleySampling: return try PerturbationRunner.run(self, method: method)
         case .gradient, .saliency, .gradientXInput, .integratedGradients, .smoothgrad:
             return try GradientRunner.run(self, method: method)
         case .all:

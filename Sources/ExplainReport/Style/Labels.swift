@@ -12,6 +12,9 @@ public enum Labels {
         case "saliency": return "Saliency"
         case "gradient-x-input": return "Gradient × Input"
         case "smoothgrad": return "SmoothGrad"
+        case "feature-ablation": return "Feature Ablation"
+        case "occlusion": return "Occlusion"
+        case "shapley-sampling": return "Shapley Sampling"
         case "predict": return "Predictions"
         default: return method
         }
@@ -20,7 +23,8 @@ public enum Labels {
     /// What the base value is for a method.
     public static func baseValueName(_ method: String) -> String {
         switch method {
-        case "kernelshap": return "E[f(X)]"
+        case "kernelshap", "shapley-sampling": return "E[f(X)]"
+        case "feature-ablation", "occlusion": return "f(baseline)"
         case "integrated-gradients": return "f(baseline)"
         case "lime": return "intercept"
         default: return "base"
