@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ExplainKit"], path: "Tests/TestSupport"),
         .testTarget(name: "ExplainTensorTests", dependencies: ["ExplainTensor", "TestSupport"]),
         .testTarget(name: "ExplainNNTests", dependencies: ["ExplainNN", "TestSupport"]),
-        .testTarget(name: "ExplainMethodsTests", dependencies: ["ExplainMethods", "TestSupport"]),
+        .testTarget(name: "ExplainMethodsTests", dependencies: ["ExplainMethods", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ExplainIOTests", dependencies: ["ExplainIO", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ExplainReportTests", dependencies: ["ExplainReport", "TestSupport"]),
         .testTarget(name: "ExplainCLITests", dependencies: ["ExplainCLI", "TestSupport"]),
