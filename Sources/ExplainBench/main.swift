@@ -1,7 +1,7 @@
 import ExplainKit
 
 // Release-mode benchmarks: swift run -c release explain-bench [suite ...]
-// Suites: forward, io, training, gradient, lime, kernelshap (default: all). Figures are recorded in benchmarks/README.md.
+// Suites: forward, io, training, gradient, lime, kernelshap, perturbation (default: all). Figures are recorded in benchmarks/README.md.
 let requested = Set(CommandLine.arguments.dropFirst())
 func wants(_ suite: String) -> Bool { requested.isEmpty || requested.contains(suite) }
 
@@ -17,3 +17,4 @@ if wants("training") { runTrainingBenchmark() }
 if wants("gradient") { runGradientBenchmark() }
 if wants("lime") { runLIMEBenchmark() }
 if wants("kernelshap") { runKernelSHAPBenchmark() }
+if wants("perturbation") { runPerturbationBenchmark() }
