@@ -4,11 +4,12 @@ import Foundation
 /// Feature ablation, occlusion and Shapley sampling per row on the bundled breast-cancer MLP and digits CNN, one
 /// thread, on the first rows of each sample's data (the rows `benchmarks/captum/perturbation.sh` gives captum).
 ///
-/// Run from the repository root. `PERTURBATION_BENCH_ROWS` (default 20) sets the rows explained per workload.
-func runPerturbationBenchmark() {
+/// Run from the repository root. `PERTURBATION_BENCH_ROWS` (default 20) sets the rows explained per workload; with
+/// `choice`, KernelSHAP and Shapley sampling are also compared at equal coalitions (`methodChoice`, a few minutes).
+func runPerturbationBenchmark(choice: Bool) {
     do {
         try PerturbationBenchmark().run()
-        try PerturbationBenchmark.methodChoice()
+        if choice { try PerturbationBenchmark.methodChoice() }
     } catch {
         print("perturbation benchmark failed: \(error)")
     }

@@ -1,3 +1,4 @@
+@testable import ExplainMethods
 import ExplainKit
 import Testing
 
@@ -29,14 +30,14 @@ struct FeatureAblationTests {
                                   Dense(name: "fc2", weight: r([3, 7]), bias: r([3])), Softmax(name: "softmax")])
     }
 
-    @Test("equals a brute-force loop on a closure MLP and on a model with the first-layer shortcut, two baseline rows",
+    @Test("equals a brute-force loop on a closure MLP (2 baseline rows) and a model with the first-layer shortcut (16)",
           arguments: [false, true])
     func bruteForceLoop(useModel: Bool) throws {
-        let width = 6
+        let width = 6, k = useModel ? SetAblation.shortcutBaselineRows : 2
         let closure = KernelSHAPTestModels.mlp(inputs: width, hidden: 5, outputs: 3, softmax: true, seed: 4)
         let model = try Self.model(width: width, seed: 9)
-        var (background, x) = KernelSHAPTestModels.data(width: width, rows: 2, seed: 21)
-        let baselines = [background.rows.row(0), background.rows.row(1)]
+        var (background, x) = KernelSHAPTestModels.data(width: width, rows: k, seed: 21)
+        let baselines = (0..<k).map { background.rows.row($0) }
         x[3] = baselines[0][3]  // varies against one baseline row only
         background = Background(rows: Tensor(rows: baselines))
         let explainer = try FeatureAblation(baseline: .rows(background.rows))
@@ -48,8 +49,8 @@ struct FeatureAblationTests {
                 : try Self.bruteForce(closure, x: x, set: [i], baselines: baselines)
             for o in 0..<3 { #expect(abs(result.values[o][i] - expected[o]) <= 1e-6, "feature \(i) output \(o)") }
         }
-        // The instance, the two baselines, and two rows per feature.
-        #expect(result.modelEvaluations == 3 + 2 * width)
+        // The instance, the baselines, and K rows per feature.
+        #expect(result.modelEvaluations == 1 + k + k * width)
         let e = try result.explanation(target: .index(1), outputNames: ["a", "b", "c"])
         #expect(e.targetName == "b" && e.attributions == result.values[1] && e.stdErrors == nil)
         let fBaseline = try Self.bruteForce(useModel ? AnyPredictor(model) : AnyPredictor(closure), x: x,

@@ -3,7 +3,7 @@
     bash benchmarks/captum/perturbation.sh       # builds explain, runs it, then this script (one thread each)
 
 For the first N rows of samples/<name>/<name>.csv it runs captum on the same model (loaded from model.json into an
-equivalent torch nn.Sequential) and prints the largest difference to ExplainKit's JSON and captum's time per row.
+equivalent torch nn.Sequential) and prints the largest difference to ExplainKit's JSON and captum's CPU time per row.
 - feature-ablation: FeatureAblation, zero baseline, all rows in one batch (captum's fastest use).
 - occlusion (images): Occlusion with the same window and stride, zero baseline, all rows in one batch.
 - shapley-sampling: the same interventional game over the model file's background. captum takes one baseline per
@@ -67,11 +67,12 @@ def to_torch(doc):
 
 
 def seconds(fn, repeats=3):
+    """The best CPU time of `repeats` runs (one thread: CPU time, which a busy machine inflates less than wall time)."""
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         fn()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
