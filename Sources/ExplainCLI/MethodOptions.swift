@@ -24,10 +24,10 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "Layer attribution: a layer name (see `explain inspect`); adds per-unit activation, gradient × activation and conductance.")
     var layer: String?
 
-    @Option(help: "KernelSHAP: a CSV of background rows (default: the model file's background).")
+    @Option(help: "KernelSHAP and Shapley sampling (and LIME, SmoothGrad and the mean baseline): a CSV of background rows (default: the model file's background).")
     var background: String?
 
-    @Option(name: .customLong("background-size"), parsing: .unconditional, help: "KernelSHAP: summarise the background into K weighted k-means rows.")
+    @Option(name: .customLong("background-size"), parsing: .unconditional, help: "KernelSHAP and Shapley sampling: summarise the background into K weighted k-means rows.")
     var backgroundSize: Int?
 
     @Option(name: .customLong("background-per-coalition"), parsing: .unconditional, help: "KernelSHAP: evaluate each sampled coalition on N background rows drawn by weight, with a control variate, instead of all of them (unbiased, with error bars; needs --link identity; default all).")
