@@ -1,7 +1,8 @@
 import ExplainKit
 
 // Release-mode benchmarks: swift run -c release explain-bench [suite ...]
-// Suites: forward, io, training, gradient, deeplift, gradientshap, lime, kernelshap (default: all). Figures are recorded in benchmarks/README.md.
+// Suites: forward, io, training, gradient, deeplift, gradientshap, lime, kernelshap, perturbation,
+// perturbation-choice (default: all). Figures are recorded in benchmarks/README.md.
 let requested = Set(CommandLine.arguments.dropFirst())
 func wants(_ suite: String) -> Bool { requested.isEmpty || requested.contains(suite) }
 
@@ -19,3 +20,6 @@ if wants("deeplift") { runModifiedBackpropBenchmark() }
 if wants("gradientshap") { runGradientSHAPBenchmark() }
 if wants("lime") { runLIMEBenchmark() }
 if wants("kernelshap") { runKernelSHAPBenchmark() }
+if wants("perturbation") || requested.contains("perturbation-choice") {
+    runPerturbationBenchmark(choice: requested.isEmpty || requested.contains("perturbation-choice"))
+}

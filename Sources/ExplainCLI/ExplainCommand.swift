@@ -8,8 +8,9 @@ public struct ExplainCommand: ParsableCommand {
         abstract: "Explain a neural network's predictions: attribution scores as JSON and a PDF report.",
         discussion: """
             Methods: gradient, saliency, gradient-x-input, integrated-gradients, smoothgrad, lime, kernelshap, \
-            deeplift, deepshap, guided-backprop, deconvolution, lrp, gradientshap, grad-cam, all, predict. Formats are \
-            documented in docs/formats.md; methods in docs/methods.md.
+            deeplift, deepshap, guided-backprop, deconvolution, lrp, gradientshap, grad-cam, guided-grad-cam, \
+            feature-ablation, occlusion, shapley-sampling, all, predict. Formats are documented in docs/formats.md; \
+            methods in docs/methods.md.
             """,
         version: "ExplainKit \(ExplainKitVersion.current)",
         subcommands: [RunCommand.self, InspectCommand.self, TrainCommand.self],

@@ -48,7 +48,8 @@ extension ExplainJob {
     func unavailableReason(_ method: MethodName) -> String? {
         let hasRange = featureStats != nil || background != nil
         switch method {
-        case .kernelshap where background == nil, .deepshap where background == nil, .gradientshap where background == nil:
+        case .kernelshap where background == nil, .deepshap where background == nil, .gradientshap where background == nil,
+             .shapleySampling where background == nil:
             return "it needs a background sample, and \(command.model) has none: give --background FILE"
         case .lrp:
             do throws(ExplainError) { try LRP.check(model); return nil } catch { return error.message }

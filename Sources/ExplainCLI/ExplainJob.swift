@@ -70,6 +70,7 @@ struct ExplainJob {
         case .predict: return try PredictRunner.run(self)
         case .kernelshap: return try KernelSHAPRunner.run(self)
         case .lime: return try LIMERunner.run(self)
+        case .featureAblation, .occlusion, .shapleySampling: return try PerturbationRunner.run(self, method: method)
         case .gradient, .saliency, .gradientXInput, .integratedGradients, .smoothgrad:
             return try GradientRunner.run(self, method: method)
         case .deeplift, .deepshap, .guidedBackprop, .deconvolution, .lrp:
@@ -87,6 +88,7 @@ struct ExplainJob {
     func applies(_ method: MethodName) -> Bool {
         switch method {
         case .gradCAM, .guidedGradCAM: return GradCAMRunner.applies(to: model)
+        case .occlusion: return model.inputShape.count == 3
         default: return true
         }
     }

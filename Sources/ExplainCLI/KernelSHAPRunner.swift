@@ -4,16 +4,7 @@ import ExplainKit
 enum KernelSHAPRunner {
     static func run(_ job: ExplainJob) throws(ExplainError) -> AttributionResult {
         let options = job.command.options
-        guard var background = job.background else {
-            throw ExplainError(.invalidArgument, "kernelshap needs a background sample and the model file has none; "
-                + "give one with --background FILE", at: job.command.model)
-        }
-        if let k = options.backgroundSize, k < background.rows.batchSize {
-            var rng = SplitMix64(seed: job.command.seed)
-            do { background = try BackgroundSummary.kmeans(background.rows, clusters: k, rng: &rng) } catch let e as ExplainError {
-                throw e
-            } catch { throw ExplainError(.invalidArgument, "\(error)", at: "--background-size") }
-        }
+        let background = try job.gameBackground(for: .kernelshap)
         let sampler = try job.choice(options.sampler, flag: "--sampler", default: KernelSHAPSampler.default,
                                      ["kernel": .kernel, "leverage": .leverage])
         let link = try job.choice(options.link, flag: "--link", default: KernelSHAPLink.identity,

@@ -18,16 +18,16 @@ struct MethodOptions: ParsableArguments {
     @Option(help: "SmoothGrad: smoothgrad, smoothgrad-squared or vargrad (default smoothgrad).")
     var variant: String?
 
-    @Option(parsing: .unconditional, help: "Sample count: SmoothGrad noisy copies (default 50), GradientSHAP draws (default 50), LIME neighbourhood (default 5000), KernelSHAP coalition budget (default 2M + 2048).")
+    @Option(parsing: .unconditional, help: "Sample count: SmoothGrad noisy copies (default 50), GradientSHAP draws (default 50), LIME neighbourhood (default 5000), KernelSHAP coalition budget (default 2M + 2048), Shapley sampling permutations, reverses included (default 64).")
     var samples: Int?
 
     @Option(help: "Layer attribution: a layer name (see `explain inspect`); adds per-unit activation, gradient × activation and conductance. With --method grad-cam: the Grad-CAM feature map (default: the last conv2d).")
     var layer: String?
 
-    @Option(help: "KernelSHAP, DeepSHAP and the mean baseline: a CSV of background rows (default: the model file's background).")
+    @Option(help: "The training sample of every method when the model file has none: KernelSHAP's, DeepSHAP's, GradientSHAP's and Shapley sampling's background, LIME's training data, SmoothGrad's noise scale and the mean baseline (a CSV of rows; default: the model file's background).")
     var background: String?
 
-    @Option(name: .customLong("background-size"), parsing: .unconditional, help: "KernelSHAP: summarise the background into K weighted k-means rows.")
+    @Option(name: .customLong("background-size"), parsing: .unconditional, help: "KernelSHAP and Shapley sampling: summarise the background into K weighted k-means rows.")
     var backgroundSize: Int?
 
     @Option(name: .customLong("background-per-coalition"), parsing: .unconditional, help: "KernelSHAP: evaluate each sampled coalition on N background rows drawn by weight, with a control variate, instead of all of them (unbiased, with error bars; needs --link identity; default all).")
@@ -69,7 +69,26 @@ struct MethodOptions: ParsableArguments {
     /// The largest `--epsilon` or `--gamma` accepted, and the inverse of the smallest `--epsilon` (they become Float).
     static let maximumLRPParameter = 1e30
 
+    @Option(help: "Occlusion: the sliding window, HxW pixels (default a quarter of each side: 2x2 on 8x8 images).")
+    var window: String?
+
+    @Option(parsing: .unconditional, help: "Occlusion: the step between window positions, in pixels (default half the window's shorter side, at least 1).")
+    var stride: Int?
+
+    /// `--window HxW` as numbers, or nil when not given.
+    func windowSize() throws(ExplainError) -> (height: Int, width: Int)? {
+        guard let window else { return nil }
+        let parts = window.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, let h = Int(parts[0]), let w = Int(parts[1]), h >= 1, w >= 1 else {
+            throw ExplainError(.invalidArgument, "expected HxW with two positive whole numbers, like 2x2, got \"\(window)\"",
+                               at: "--window")
+        }
+        return (h, w)
+    }
+
     func validate() throws {
+        do { _ = try windowSize() } catch { throw ValidationError("--window: \(error.message)") }
+        if let stride, stride < 1 { throw ValidationError("--stride must be at least 1, got \(stride)") }
         if let steps, !(1...IntegratedGradients.maximumStepCount).contains(steps) {
             throw ValidationError("--steps must be between 1 and \(IntegratedGradients.maximumStepCount), got \(steps)")
         }

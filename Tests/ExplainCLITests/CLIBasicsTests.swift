@@ -43,10 +43,13 @@ struct CLIBasicsTests {
         for flag in ["--model", "--input", "--method", "--target", "--rows", "--background", "--background-size",
                      "--samples", "--steps", "--baseline", "--seed", "--layer", "--out", "--png", "--json", "--threads",
                      "--quiet", "--rule", "--noise", "--variant", "--tolerance", "--sampler", "--link", "--kernel-width",
-                     "--discretizer", "--feature-selection", "--num-features", "--background-per-coalition", "inspect", "train"] {
+                     "--discretizer", "--feature-selection", "--num-features", "--background-per-coalition", "--window",
+                     "--stride", "inspect", "train"] {
             #expect(out.stdout.contains(flag), "\(flag) missing from explain --help")
         }
-        #expect(out.stdout.contains("default: all"))
+        // Help text wraps at the terminal width: compare with its words rejoined.
+        let words = out.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        #expect(words.contains("default: all)"))
     }
 
     struct BadCase: Sendable, CustomTestStringConvertible {
@@ -91,6 +94,14 @@ struct CLIBasicsTests {
                 expected: "--png must be a path, got an empty string", status: 64),
         BadCase(name: "an empty --rows item", override: ["--rows", "1,,2"],
                 expected: "got an empty item in \"1,,2\"", status: 64),
+        BadCase(name: "an occlusion window that is not HxW", override: ["--method", "occlusion", "--window", "2by2"],
+                expected: "--window: expected HxW", status: 64),
+        BadCase(name: "an occlusion stride of 0", override: ["--method", "occlusion", "--stride", "0"],
+                expected: "--stride must be at least 1", status: 64),
+        BadCase(name: "occlusion on a tabular model", override: ["--method", "occlusion"],
+                expected: "--method: occlusion needs an image model", status: 1),
+        BadCase(name: "too many Shapley-sampling permutations", override: ["--method", "shapley-sampling", "--samples", "100000000"],
+                expected: "--samples: samples must be between 1 and 16777216", status: 1),
         BadCase(name: "a LIME neighbourhood too large to hold", override: ["--method", "lime", "--samples", "1000000000"],
                 expected: "samples must be between 2 and 2097152", status: 1),
     ]
@@ -122,7 +133,8 @@ struct CLIBasicsTests {
 @Suite("Non-finite model outputs")
 struct NonFiniteOutputTests {
     @Test("a row that overflows the model is an error naming the file and row, for every method",
-          arguments: ["predict", "gradient", "integrated-gradients", "smoothgrad", "gradientshap", "lime", "kernelshap"])
+          arguments: ["predict", "gradient", "integrated-gradients", "smoothgrad", "gradientshap", "lime", "kernelshap",
+                       "feature-ablation", "shapley-sampling"])
     func overflow(method: String) throws {
         let f = try CLIFixtures.make()
         let model = CLIRunner.packageRoot.appendingPathComponent("samples/iris/model.json").path

@@ -31,10 +31,13 @@ struct EndToEndTests {
         let (out, dir) = try Self.runAll(name)
         #expect(out.status == 0, "\(out.stderr)")
         let results = try AttributionJSON.decode(try AtomicFile.read(dir.appendingPathComponent("out.json").path), file: "out.json")
-        // Every sample has a background (deepshap, gradientshap); only digits is an image model (grad-cam).
-        let methods = ["kernelshap", "lime", "integrated-gradients", "deeplift", "deepshap", "gradientshap", "smoothgrad",
-                       "gradient-x-input", "gradient", "saliency", "guided-backprop", "deconvolution", "lrp"]
-            + (name == "digits" ? ["grad-cam", "guided-grad-cam"] : [])
+        // Every sample has a background (shapley-sampling, deepshap, gradientshap); only digits is an image model
+        // (occlusion, grad-cam, guided-grad-cam).
+        let image = name == "digits"
+        let methods = ["kernelshap", "shapley-sampling", "lime", "integrated-gradients", "deeplift", "deepshap", "gradientshap",
+                       "smoothgrad", "feature-ablation"] + (image ? ["occlusion"] : [])
+            + ["gradient-x-input", "gradient", "saliency", "guided-backprop", "deconvolution", "lrp"]
+            + (image ? ["grad-cam", "guided-grad-cam"] : [])
         #expect(results.map(\.method) == methods)
         for result in results {
             #expect(result.explanations.map(\.row) == [0, 1])
@@ -43,8 +46,9 @@ struct EndToEndTests {
                 #expect(e.attributions.allSatisfy { $0.isFinite })
             }
         }
-        let shap = try #require(results.first { $0.method == "kernelshap" })
-        for e in shap.explanations {
+        let shapley = results.filter { $0.method == "kernelshap" || $0.method == "shapley-sampling" }
+        #expect(shapley.count == 2)
+        for e in shapley.flatMap(\.explanations) {
             let base = try #require(e.baseValue)
             let total = e.attributions.reduce(0, +)
             #expect(abs(total - (e.prediction - base)) < 1e-5, "efficiency: Σφ = \(total), f − E f = \(e.prediction - base)")

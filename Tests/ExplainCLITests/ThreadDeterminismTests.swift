@@ -10,9 +10,10 @@ import TestSupport
 @Suite("explain gives the same bytes at --threads 1, 2 and 3")
 struct ThreadDeterminismTests {
     static let methods = ["gradient", "saliency", "gradient-x-input", "integrated-gradients", "smoothgrad", "lime", "kernelshap",
-                          "deeplift", "deepshap", "gradientshap", "guided-backprop", "deconvolution", "lrp"]
+                          "deeplift", "deepshap", "gradientshap", "guided-backprop", "deconvolution", "lrp",
+                          "feature-ablation", "shapley-sampling"]
     /// The methods for image models only.
-    static let imageMethods: [String] = ["grad-cam", "guided-grad-cam"]
+    static let imageMethods: [String] = ["grad-cam", "guided-grad-cam", "occlusion"]
     /// Every (sample, method) pair where the method applies.
     static let cases: [String] = ["breast_cancer", "digits"].flatMap { sample in
         (methods + (sample == "digits" ? imageMethods : [])).map { "\(sample) \($0)" }
@@ -25,6 +26,7 @@ struct ThreadDeterminismTests {
         case "smoothgrad", "gradientshap": ["--samples", "8"]
         case "lime": ["--samples", "200"]
         case "kernelshap": ["--samples", "300", "--background-size", "8"]
+        case "shapley-sampling": ["--samples", "8", "--background-size", "8"]
         default: []
         }
     }

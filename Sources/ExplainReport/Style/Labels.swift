@@ -20,6 +20,9 @@ public enum Labels {
         case "gradientshap": return "GradientSHAP"
         case "grad-cam": return "Grad-CAM"
         case "guided-grad-cam": return "Guided Grad-CAM"
+        case "feature-ablation": return "Feature Ablation"
+        case "occlusion": return "Occlusion"
+        case "shapley-sampling": return "Shapley Sampling"
         case "predict": return "Predictions"
         default: return method
         }
@@ -28,9 +31,8 @@ public enum Labels {
     /// What the base value is for a method.
     public static func baseValueName(_ method: String) -> String {
         switch method {
-        case "kernelshap": return "E[f(X)]"
-        case "integrated-gradients", "deeplift": return "f(baseline)"
-        case "deepshap": return "E[f(X)]"
+        case "kernelshap", "shapley-sampling", "deepshap": return "E[f(X)]"
+        case "integrated-gradients", "deeplift", "feature-ablation", "occlusion": return "f(baseline)"
         case "lime": return "intercept"
         case "gradientshap": return "E[f(background)]"
         default: return "base"

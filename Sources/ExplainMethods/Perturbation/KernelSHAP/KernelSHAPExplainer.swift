@@ -149,8 +149,8 @@ public struct KernelSHAPExplainer: Sendable {
         if let j = x.firstIndex(where: { !$0.isFinite }) {
             throw ExplainError(.invalidInput, "feature \(j) is not finite", at: "row \(row)")
         }
-        var evaluator = makeEvaluator(x, outputCount: predictor.outputCount,
-                                      affine: predictor as? any AffineInputPredictor)
+        var evaluator = CoalitionEvaluator(instance: x, background: background, outputCount: predictor.outputCount,
+                                           chunkBudget: chunkBudget, affine: predictor as? any AffineInputPredictor)
         let (rawPrediction, rawMean, rawBaselines) = try evaluator.endpoints(predictor: predictor)
         let predictions = rawPrediction.map(link.apply)
         let bases = rawMean.map(link.apply)
@@ -217,30 +217,5 @@ public struct KernelSHAPExplainer: Sendable {
         result.hasReliableStdErrors = solution.hasReliableErrors
         result.convergence = solution.convergence
         return result
-    }
-
-    /// The evaluator for row x: players are the columns where x differs from some positive-weight background row.
-    /// With the predictor's first layer (`AffineInputPredictor`), whole-background blocks use the exact shortcut.
-    private func makeEvaluator(_ x: [Float], outputCount: Int,
-                               affine: (any AffineInputPredictor)?) -> CoalitionEvaluator {
-        let width = background.rows.sampleCount
-        var rows = [Float](), weights = [Double]()
-        for (b, w) in background.weights.enumerated() where w > 0 {
-            rows.append(contentsOf: background.rows.scalars[(b * width)..<((b + 1) * width)])
-            weights.append(w)
-        }
-        weights = Background.normalized(weights)
-        let columns = (0..<width).filter { j in
-            stride(from: j, to: rows.count, by: width).contains { rows[$0] != x[j] }
-        }
-        var evaluator = CoalitionEvaluator(instance: x, columns: columns, background: rows, weights: weights,
-                                           width: width, outputCount: outputCount, chunkBudget: chunkBudget,
-                                           rowFootprint: width + outputCount)
-        if let affine, let (weight, bias) = affine.inputAffine, !bias.isEmpty, weight.count == bias.count * width {
-            evaluator.shortcut = FirstLayerShortcut(weight: weight, bias: bias, rest: affine.preActivationPredictor(),
-                                                    instance: x, background: rows, width: width)
-            evaluator.rowFootprint = max(width, bias.count) + outputCount
-        }
-        return evaluator
     }
 }
