@@ -11,12 +11,17 @@ enum InterruptHandler {
     /// The signals handled: every one whose default action ends the process and that a user or a pipeline sends.
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGUSR1, SIGUSR2]
 
+    /// The handlers' own serial queue. A private serial queue is an overcommitting one: it gets a thread even while
+    /// the workers of `DispatchQueue.concurrentPerform` hold every thread of the global pool, which a handler on
+    /// `.global()` could wait behind for as long as the run lasts (seen as a Ctrl-C ignored for minutes under load).
+    private static let queue = DispatchQueue(label: "explain.signals", qos: .userInteractive)
+
     /// Installs the handlers once; later calls do nothing.
     static func install() {
         sources.installOnce {
             signals.map { signalNumber in
                 signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
                 source.setEventHandler {
                     TemporaryFiles.shared.removeAll()
                     printError("interrupted")
