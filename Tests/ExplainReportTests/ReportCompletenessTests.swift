@@ -199,3 +199,4 @@ struct ReportCompletenessTests {
                 == "(model output per unit of the feature)²")
     }
 }
+

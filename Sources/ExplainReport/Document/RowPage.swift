@@ -113,16 +113,34 @@ struct RowPage {
         let agreement = Table(header: ["method A", "method B", "Spearman ρ", "top-5 shared"],
                               rows: chart.agreementRows, rightAligned: [false, false, true, true])
         let headingHeight = measure.measure("0", font: Fonts.heading).height + 4
-        let tablesHeight = max(diagnostics.height(measure: measure), 150) + headingHeight + 16
+        // The figure keeps at least 55% of the page: with many methods the tables continue on the next pages.
+        let tablesHeight = min(max(diagnostics.height(measure: measure), 150) + headingHeight + 16, content.height * 0.45)
         let (figureFrame, rest) = content.sliceTop(content.height - tablesHeight)
-        if input.isImage {
-            d.add(ImageComparisonFigure(methods: explanations.map(\.method),
-                                        attributions: explanations.map(\.explanation.attributions), input: values,
-                                        shape: input.inputShape,
-                                        notes: explanations.map { Units.perUnitNote(method: $0.method, parameters: parameters($0.method)) })
-                .draw(in: figureFrame, measure: measure))
-        } else {
-            d.add(chart.draw(in: figureFrame, measure: measure))
+        // More methods than fit side by side are drawn in groups, the first here and each further one on a page of
+        // its own right after this one, all with the same features in the same order.
+        let groups = Self.groups(explanations.indices, size: input.isImage ? Self.mapsPerFigure : Self.panelsPerFigure)
+        let shown = chart.shownFeatures
+        let figure = { (group: Range<Int>, frame: Rect) -> Drawing in
+            if input.isImage {
+                let part = explanations[group]
+                return ImageComparisonFigure(methods: part.map(\.method), attributions: part.map(\.explanation.attributions),
+                                             input: values, shape: input.inputShape,
+                                             notes: part.map { Units.perUnitNote(method: $0.method, parameters: parameters($0.method)) })
+                    .draw(in: frame, measure: measure)
+            }
+            var part = ComparisonChart(columns: Array(columns[group]), featureNames: input.featureNames,
+                                       featureValues: values, topK: input.topK)
+            part.features = shown
+            return part.draw(in: frame, measure: measure)
+        }
+        d.add(figure(groups[0], figureFrame))
+        let figurePages = groups.dropFirst().map { group -> Drawing in
+            var page = Drawing()
+            let frame = PageTemplate.header("Row \(row) (continued)",
+                                            subtitle: subtitle + " · methods \(group.lowerBound + 1)–\(group.upperBound)",
+                                            measure: measure, into: &page)
+            page.add(figure(group, frame.sliceTop(figureFrame.height).0))
+            return page
         }
         let (left, right) = rest.inset(top: 12).sliceLeft(rest.width * 0.56)
         var flow = TableFlow(first: d, columns: [left.inset(right: 20), right], measure: measure, newPage: newPage)
@@ -130,6 +148,24 @@ struct RowPage {
         flow.add(.init(heading: "Warnings", table: RowDiagnostics.warningTable(explanations)))
         flow.advance(toColumn: 1)
         flow.add(.init(heading: "Agreement between methods (ranks of |φ|)", table: agreement))
-        return flow.drawings
+        return [flow.drawings[0]] + figurePages + flow.drawings.dropFirst()
+    }
+
+    /// The most methods one comparison chart shows side by side (more squeeze names and ticks into each other).
+    static let panelsPerFigure = 8
+    /// The most maps one image comparison shows: with the input, two rows of five.
+    static let mapsPerFigure = 9
+
+    /// `indices` cut into the fewest groups of at most `size`, as even as possible (15 → 8 and 7).
+    static func groups(_ indices: Range<Int>, size: Int) -> [Range<Int>] {
+        let count = Swift.max(1, (indices.count + size - 1) / size)
+        let base = indices.count / count, extra = indices.count % count
+        var out: [Range<Int>] = [], start = indices.lowerBound
+        for g in 0..<count {
+            let length = base + (g < extra ? 1 : 0)
+            out.append(start..<(start + length))
+            start += length
+        }
+        return out
     }
 }

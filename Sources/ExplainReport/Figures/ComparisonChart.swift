@@ -25,6 +25,9 @@ public struct ComparisonChart: Sendable {
     public var featureNames: [String]
     public var featureValues: [Double]?
     public var topK: Int
+    /// The features to show, in order, instead of choosing them from these columns (several charts of one row, each
+    /// with some of its methods, then share one feature column).
+    public var features: [Int]?
 
     public init(columns: [Column], featureNames: [String], featureValues: [Double]?, topK: Int = 12) {
         self.columns = columns
@@ -35,6 +38,7 @@ public struct ComparisonChart: Sendable {
 
     /// The features shown, by decreasing normalised importance averaged over methods.
     public var shownFeatures: [Int] {
+        if let features { return features }
         var score = [Double](repeating: 0, count: featureNames.count)
         for c in columns {
             let phi = c.explanation.attributions
