@@ -16,6 +16,22 @@ public struct Background: Sendable, Equatable {
         self.weights = Self.normalized(w)
     }
 
+    /// Checks that the background can define an expectation: at least one row, finite values, and weights that are
+    /// finite, non-negative and not all zero.
+    /// - Throws: `ExplainError(.invalidArgument)` at `<location>.background` (or `.background.weights`).
+    public func validate(at location: String) throws(ExplainError) {
+        guard rows.batchSize > 0, rows.sampleCount > 0 else {
+            throw ExplainError(.invalidArgument, "the background has no rows", at: "\(location).background")
+        }
+        guard rows.isFinite else {
+            throw ExplainError(.invalidArgument, "the background has a non-finite value", at: "\(location).background")
+        }
+        guard weights.allSatisfy({ $0.isFinite && $0 >= 0 }), weights.contains(where: { $0 > 0 }) else {
+            throw ExplainError(.invalidArgument, "background weights must be finite, non-negative and not all zero",
+                               at: "\(location).background.weights")
+        }
+    }
+
     /// Weights divided by their sum; unchanged when they have no positive finite sum to divide by.
     ///
     /// Finite weights whose sum overflows (all near `Double.greatestFiniteMagnitude`, say) are first divided by the

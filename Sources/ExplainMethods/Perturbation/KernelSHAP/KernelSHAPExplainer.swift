@@ -52,17 +52,7 @@ public struct KernelSHAPExplainer: Sendable {
                 chunkBudget: Int = KernelSHAPExplainer.defaultChunkBudget,
                 backgroundPerCoalition: Int? = nil) throws {
         let at = "kernelshap"
-        guard background.rows.batchSize > 0, background.rows.sampleCount > 0 else {
-            throw ExplainError(.invalidArgument, "the background has no rows", at: "\(at).background")
-        }
-        guard background.rows.isFinite else {
-            throw ExplainError(.invalidArgument, "the background has a non-finite value", at: "\(at).background")
-        }
-        guard background.weights.allSatisfy({ $0.isFinite && $0 >= 0 }), background.weights.contains(where: { $0 > 0 })
-        else {
-            throw ExplainError(.invalidArgument, "background weights must be finite, non-negative and not all zero",
-                               at: "\(at).background.weights")
-        }
+        try background.validate(at: at)
         if let samples, samples < 1 || samples > Self.maximumSamples {
             throw ExplainError(.invalidArgument, "samples must be between 1 and \(Self.maximumSamples) (every "
                 + "coalition's value is kept in memory), got \(samples)", at: "\(at).samples")

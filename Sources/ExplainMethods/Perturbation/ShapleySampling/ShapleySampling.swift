@@ -37,17 +37,7 @@ public struct ShapleySampling: Sendable {
     public init(background: Background, permutations: Int = ShapleySampling.defaultPermutationCount,
                 chunkBudget: Int = KernelSHAPExplainer.defaultChunkBudget) throws {
         let at = "shapley-sampling"
-        guard background.rows.batchSize > 0, background.rows.sampleCount > 0 else {
-            throw ExplainError(.invalidArgument, "the background has no rows", at: "\(at).background")
-        }
-        guard background.rows.isFinite else {
-            throw ExplainError(.invalidArgument, "the background has a non-finite value", at: "\(at).background")
-        }
-        guard background.weights.allSatisfy({ $0.isFinite && $0 >= 0 }), background.weights.contains(where: { $0 > 0 })
-        else {
-            throw ExplainError(.invalidArgument, "background weights must be finite, non-negative and not all zero",
-                               at: "\(at).background.weights")
-        }
+        try background.validate(at: at)
         guard (1...Self.maximumPermutationCount).contains(permutations) else {
             throw ExplainError(.invalidArgument, "samples must be between 1 and \(Self.maximumPermutationCount) "
                 + "permutations, got \(permutations)", at: "\(at).samples")
