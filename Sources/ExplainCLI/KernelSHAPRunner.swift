@@ -9,6 +9,10 @@ enum KernelSHAPRunner {
                                      ["kernel": .kernel, "leverage": .leverage])
         let link = try job.choice(options.link, flag: "--link", default: KernelSHAPLink.identity,
                                   ["identity": .identity, "logit": .logit])
+        if link == .logit, job.command.logits {
+            throw ExplainError(.invalidArgument, "--link logit takes the logit of probabilities, and --logits already "
+                + "explains the logits; use one of them", at: "--link")
+        }
         let explainer: KernelSHAPExplainer
         do {
             explainer = try KernelSHAPExplainer(background: background, samples: options.samples, sampler: sampler,
