@@ -76,8 +76,6 @@ struct CLIBasicsTests {
                 expected: "--background-per-coalition", status: 64),
         BadCase(name: "a negative number is read as the flag's value, not as a flag", override: ["--max-rows", "-3"],
                 expected: "--max-rows: expected a positive integer, got -3", status: 64),
-        BadCase(name: "--link logit on top of --logits", override: ["--method", "kernelshap", "--logits", "--link", "logit"],
-                expected: "--link: --link logit takes the logit of probabilities", status: 1),
         BadCase(name: "a negative seed", override: ["--seed", "-1"], expected: "'-1' is invalid for '--seed <seed>'",
                 status: 64),
         BadCase(name: "too many integrated-gradients steps", override: ["--steps", "1000000000"],

@@ -208,6 +208,16 @@ struct FirstContactTests {
         }
     }
 
+    @Test("--link logit with --logits is refused in one line naming the flag, and nothing is written")
+    func logitOfLogit() throws {
+        let fixture = try CLIFixtures.make()
+        let (out, dir) = try Self.run(["--model", fixture.modelPath, "--input", fixture.inputPath, "--method", "kernelshap",
+                                       "--logits", "--link", "logit"])
+        #expect(out.status == 1)
+        #expect(out.stderr.split(separator: "\n").filter { $0.hasPrefix("Error: --link:") }.count == 1, "\(out.stderr)")
+        #expect(CLIRunner.files(in: dir).isEmpty)
+    }
+
     @Test("--version prints the version and exits 0")
     func version() throws {
         let out = try CLIRunner.run(["--version"])
