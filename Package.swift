@@ -34,7 +34,9 @@ let package = Package(
         .testTarget(name: "ExplainTensorTests", dependencies: ["ExplainTensor", "TestSupport"]),
         .testTarget(name: "ExplainNNTests", dependencies: ["ExplainNN", "TestSupport"]),
         .testTarget(name: "ExplainMethodsTests", dependencies: ["ExplainMethods", "TestSupport"]),
-        .testTarget(name: "ExplainIOTests", dependencies: ["ExplainIO", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ExplainIOTests", dependencies: [
+            "ExplainIO", "TestSupport", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "ExplainReportTests", dependencies: ["ExplainReport", "TestSupport"]),
         .testTarget(name: "ExplainCLITests", dependencies: ["ExplainCLI", "TestSupport"]),
     ]

@@ -55,7 +55,7 @@ struct ONNXFraming {
             let number = Int(tag >> 3), wireType = Int(tag & 7)
             guard number > 0, number < (1 << 29) else { throw broken(at: start, "field number \(number) is not valid") }
             switch wireType {
-            case 0: _ = try varint(&offset, end: range.upperBound, start: offset)
+            case 0: _ = try varint(&offset, end: range.upperBound, start: start)
             case 1, 5:
                 let width = wireType == 1 ? 8 : 4
                 guard range.upperBound - offset >= width else {
@@ -63,7 +63,7 @@ struct ONNXFraming {
                 }
                 offset += width
             case 2:
-                let length = try varint(&offset, end: range.upperBound, start: offset)
+                let length = try varint(&offset, end: range.upperBound, start: start)
                 guard length <= UInt64(range.upperBound - offset) else {
                     throw broken(at: start, "field \(number) declares \(length) bytes, \(range.upperBound - offset) remain\(endText(range))")
                 }

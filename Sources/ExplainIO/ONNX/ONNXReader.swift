@@ -28,6 +28,12 @@ public enum ONNXReader {
     /// Reads an ONNX model's bytes; `file` names it in error locations.
     public static func parse(bytes: [UInt8], file: String, outputName: String? = nil) throws(ExplainError) -> ONNXGraph {
         let model = try decode(bytes, file: file)
+        guard model.hasGraph, !model.opsetImport.isEmpty else {
+            // Fields are written in order and the graph (7) and opset imports (8) come late: a file cut between two
+            // fields frames correctly but lacks them.
+            throw ExplainError(.invalidModel, "the model has no \(model.hasGraph ? "opset import" : "graph") where the file "
+                               + "ends; it is truncated or not an ONNX model", at: "\(file): byte \(bytes.count)")
+        }
         guard model.irVersion >= minimumIRVersion else {
             throw ExplainError(.unsupported, "IR version \(model.irVersion) is too old; ExplainKit reads IR version "
                                + "\(minimumIRVersion) (ONNX 1.6) or later; re-export with a newer exporter", at: file)
@@ -37,7 +43,6 @@ public enum ONNXReader {
             throw ExplainError(.unsupported, "default-domain opset \(defaultOpset.map(String.init) ?? "missing"); supported: "
                                + "\(opsetVersions.lowerBound) to \(opsetVersions.upperBound)", at: file)
         }
-        guard model.hasGraph else { throw ExplainError(.invalidModel, "the model has no graph", at: file) }
         let graph = model.graph
         var constants: [String: ONNXConstant] = [:]
         for tensor in graph.initializer {
