@@ -45,15 +45,7 @@ public struct PerturbationResult: Sendable, Equatable {
     ///   - outputNames: one name per output; defaults to the index as text.
     /// - Throws: `ExplainError(.invalidArgument)` for an output index out of range or a wrong number of names.
     public func explanation(target: Target = .predicted, outputNames: [String]? = nil) throws -> Explanation {
-        let index = target.resolve(outputs: outputs.map { Float($0) })
-        guard values.indices.contains(index) else {
-            throw ExplainError(.invalidArgument, "target \(index) is out of range for \(values.count) outputs",
-                               at: "\(method).target")
-        }
-        if let names = outputNames, names.count != values.count {
-            throw ExplainError(.invalidArgument, "\(names.count) output names for \(values.count) outputs",
-                               at: "\(method).outputNames")
-        }
+        let index = try target.checkedIndex(outputs: outputs, names: outputNames, method: method)
         var diagnostics = self.diagnostics
         diagnostics["model_evaluations"] = Double(modelEvaluations)
         diagnostics["additivity_gap"] = values[index].reduce(0, +) - (outputs[index] - baseValues[index])
