@@ -28,6 +28,8 @@ public protocol Layer: Sendable {
     var parameters: [Tensor] { get set }
     /// The names of `parameters` (`weight`, `bias`).
     var parameterNames: [String] { get }
+    /// How modified backward passes may treat the layer (default `.other`: by its type).
+    var propagationKind: PropagationKind { get }
     /// The output shape of one sample, or an error naming what does not fit.
     func outputShape(for inputShape: [Int]) throws(ExplainError) -> [Int]
     /// Runs the layer on a batch.
@@ -49,6 +51,7 @@ public protocol Layer: Sendable {
 extension Layer {
     public var parameters: [Tensor] { get { [] } set {} }
     public var parameterNames: [String] { [] }
+    public var propagationKind: PropagationKind { .other }
     /// Computes the input gradient anyway: only layers for which it is costly skip it.
     public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool) -> (output: Tensor, pullback: Pullback) {
         callAsFunction(input, mode: mode)
