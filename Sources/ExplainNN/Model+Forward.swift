@@ -44,6 +44,15 @@ extension Model {
     func forwardWithPullback(_ activation: Tensor, layers range: Range<Int>, mode: Mode, needsInputGradient: Bool,
                              needsParameterGradients: Bool = true)
         -> (output: Tensor, pullback: (Tensor) -> ModelGradients) {
+        if !isChain {
+            let (out, pullbacks, _) = runGraph(activation, layers: range, mode: mode, keepsPullbacks: true,
+                                               needsParameterGradients: needsParameterGradients)
+            let shape = activation.shape
+            return (out, { dy in
+                self.graphPullback(pullbacks, layers: range, outputGradient: dy, inputShape: shape,
+                                   needsParameterGradients: needsParameterGradients)
+            })
+        }
         let backward = hooks.backwardHooks()
         let skipsFirst = !needsInputGradient && !range.isEmpty && backward[range.lowerBound] == nil
         let (out, pullbacks) = run(activation, layers: range, mode: mode, keepsPullbacks: true,
@@ -80,6 +89,10 @@ extension Model {
 
     /// The activations after every layer for a batch (index i is the output of layer i).
     public func activations(_ x: Tensor) -> [Tensor] {
+        if !isChain {
+            let tensors = runGraph(batch(x), layers: layers.indices, mode: .inference, keepsPullbacks: true).tensors
+            return tensors.dropFirst().map { $0 ?? Tensor(shape: [0], scalars: []) }
+        }
         var acts: [Tensor] = []
         var h = batch(x)
         for layer in layers {
@@ -93,6 +106,11 @@ extension Model {
     /// skip its input gradient.
     func run(_ x: Tensor, layers range: Range<Int>, mode: Mode, keepsPullbacks: Bool,
              skipsFirstInputGradient: Bool = false, needsParameterGradients: Bool = true) -> (output: Tensor, pullbacks: [Pullback]) {
+        if !isChain {
+            precondition(!keepsPullbacks, "Model \(name): graph pullbacks come from forwardWithPullback")
+            return (runGraph(x, layers: range, mode: mode, keepsPullbacks: false,
+                             needsParameterGradients: needsParameterGradients).output, [])
+        }
         let forwardHooks = hooks.forwardHooks()
         var h = x
         var pullbacks: [Pullback] = []

@@ -8,6 +8,8 @@ extension Model {
         case convolution(Conv2D, relu: Bool)
         case pool(Pool2D)
         case layer(Int)
+        /// Layers `from...` of a graph, from tensor `from` (`Model+GraphInference.swift`).
+        case graph(from: Int)
         /// Channels-last steps (`Model+ChannelsLast.swift`): layout changes of `[C, H, W]` samples, and conv2d and
         /// pooling on `[H, W, C]` samples.
         case toChannelsLast(shape: [Int])
@@ -62,15 +64,17 @@ extension Model {
         var steps = [InferenceStep]()
         var flat = inputShape.count == 1
         var i = 0
-        while i < layers.count {
+        // A graph's leading chain runs as a sequential model's layers do; the rest node by node.
+        let end = chainPrefixCount
+        while i < end {
             var standardize: (mean: [Float], std: [Float])?
             var denseAt = i
-            if flat, let s = layers[i] as? Standardize, i + 1 < layers.count, layers[i + 1] is Dense {
-                standardize = (s.mean, s.std)
-                denseAt = i + 1
+            if flat, let found = composedStandardize(from: i, end: end), layers[found.next] is Dense {
+                standardize = found.standardize
+                denseAt = found.next
             }
             if let conv = layers[i] as? Conv2D {
-                let relu = i + 1 < layers.count && (layers[i + 1] as? Activation)?.kind == .relu
+                let relu = i + 1 < end && (layers[i + 1] as? Activation)?.kind == .relu
                 steps.append(.convolution(conv, relu: relu))
                 i += relu ? 2 : 1
                 flat = layerShapes[i - 1].count == 1
@@ -88,13 +92,31 @@ extension Model {
                 i += 1
                 continue
             }
-            let relu = denseAt + 1 < layers.count && (layers[denseAt + 1] as? Activation)?.kind == .relu
+            let relu = denseAt + 1 < end && (layers[denseAt + 1] as? Activation)?.kind == .relu
             let (w, b) = dense.folded(standardize: standardize)
             steps.append(.dense(weight: w, bias: b, outputs: dense.outputCount, relu: relu))
             i = denseAt + (relu ? 2 : 1)
             flat = layerShapes[i - 1].count == 1
         }
+        if end < layers.count { steps.append(.graph(from: end)) }
         return channelsLast(steps)
+    }
+
+    /// Consecutive `standardize` layers from layer `i` (before `end`) as one, and the index of the layer after them;
+    /// nil when layer `i` is not one. (x − m₁)/s₁ then (· − m₂)/s₂ is (x − (m₁ + m₂·s₁)) / (s₁·s₂): an imported
+    /// pipeline's Sub and Div (or Scaler) nodes fold into the first dense layer like one standardisation.
+    private func composedStandardize(from i: Int, end: Int) -> (standardize: (mean: [Float], std: [Float]), next: Int)? {
+        guard let first = layers[i] as? Standardize else { return nil }
+        var mean = first.mean, std = first.std, next = i + 1
+        while next < end, let s = layers[next] as? Standardize {
+            for j in mean.indices {
+                mean[j] += s.mean[j] * std[j]
+                std[j] *= s.std[j]
+            }
+            next += 1
+        }
+        guard next < end else { return nil }
+        return (standardize: (mean: mean, std: std), next: next)
     }
 
     /// Runs `steps` on one block of rows.
@@ -110,6 +132,8 @@ extension Model {
                 h = pool.inference(h)
             case let .layer(i):
                 h = layers[i](h, mode: .inference).output
+            case let .graph(from):
+                h = inferGraph(h, from: from)
             case let .toChannelsLast(shape):
                 h = Model.transposed(h, rows: shape[0], columns: shape[1] * shape[2], shape: [shape[1], shape[2], shape[0]])
             case let .toChannelsFirst(shape):

@@ -28,7 +28,12 @@ extension Model {
         guard layers.count >= 2 else {
             throw ExplainError(.invalidArgument, "model \(Echo.quoted(name)) is a lone \(activation) layer", at: "logits")
         }
+        guard inputIDs[layers.count - 1] == [layers.count - 1] else {
+            throw ExplainError(.invalidArgument, "the final \(activation) of model \(Echo.quoted(name)) does not read the "
+                + "layer before it", at: "logits")
+        }
         return try Model(name: name, inputShape: inputShape, featureNames: featureNames, outputNames: outputNames,
-                         layers: Array(layers.dropLast()), hooks: hooks)
+                         layers: Array(layers.dropLast()), inputIDs: Array(inputIDs.dropLast()),
+                         tensorNames: Array(tensorNames.dropLast()), hooks: hooks)
     }
 }

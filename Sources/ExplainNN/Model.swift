@@ -14,6 +14,14 @@ public final class Model: @unchecked Sendable {
     public private(set) var layers: [any Layer] { didSet { inferencePlan.clear() } }
     /// The output shape of one sample after each layer.
     public let layerShapes: [[Int]]
+    /// The tensors each layer reads, by id: 0 is the model's input and i + 1 the output of layer i (`Model+Graph`).
+    /// For a chain, layer i reads [i].
+    public let inputIDs: [[Int]]
+    /// The name of every tensor, by id (0 the input, i + 1 the output of layer i): ONNX tensor names for imported
+    /// graphs, `input` and the layer names otherwise. `--layer` and hooks accept them besides layer names.
+    public let tensorNames: [String]
+    /// Whether every layer reads only the previous one's output: a sequential model.
+    public let isChain: Bool
     let hooks: HookRegistry
     /// `infer`'s steps, built once for the current weights (`inferenceSteps()`).
     let inferencePlan = InferencePlanCache()
@@ -46,7 +54,8 @@ public final class Model: @unchecked Sendable {
 
     /// Builds a model whose hooks live in `hooks` (shared with the model it is a view of).
     init(name: String, inputShape: [Int], featureNames: [String], outputNames: [String],
-         layers: [any Layer], hooks: HookRegistry) throws(ExplainError) {
+         layers: [any Layer], inputIDs: [[Int]]? = nil, tensorNames: [String]? = nil,
+         hooks: HookRegistry) throws(ExplainError) {
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }), inputShape.count == 1 || inputShape.count == 3 else {
             throw ExplainError(.invalidModel, "expected [n] or [C, H, W] with positive sizes, got \(inputShape)", at: "input.shape")
         }
@@ -58,20 +67,10 @@ public final class Model: @unchecked Sendable {
             throw ExplainError(.invalidModel, "expected \(width) feature names for shape \(inputShape), got \(featureNames.count)", at: "input.features")
         }
         guard !layers.isEmpty else { throw ExplainError(.invalidModel, "expected at least one layer", at: "layers") }
-        var seen = Set<String>()
-        var shapes: [[Int]] = []
-        var shape = inputShape
-        for (i, layer) in layers.enumerated() {
-            guard seen.insert(layer.name).inserted else {
-                throw ExplainError(.invalidModel, "duplicate layer name \(Echo.quoted(layer.name))", at: "layers[\(i)].name")
-            }
-            do { shape = try layer.outputShape(for: shape) } catch { throw error.located(in: "layers[\(i)]") }
-            guard Self.elementCount(shape) != nil else {
-                throw ExplainError(.invalidModel, "the output \(shape) has more than \(Self.maximumWidth) values per sample",
-                                   at: "layers[\(i)]")
-            }
-            shapes.append(shape)
-        }
+        let wiring = inputIDs ?? layers.indices.map { [$0] }
+        let shapes = try Self.layerShapes(layers, wiring: wiring, tensorNames: tensorNames, inputShape: inputShape)
+        let names = tensorNames ?? ["input"] + layers.map(\.name)
+        let shape = shapes[shapes.count - 1]
         guard shape.reduce(1, *) == outputNames.count else {
             throw ExplainError(.invalidModel, "the network gives \(shape.reduce(1, *)) outputs, but \(outputNames.count) names are given", at: "output.names")
         }
@@ -81,8 +80,28 @@ public final class Model: @unchecked Sendable {
         self.outputNames = outputNames
         self.layers = layers
         self.layerShapes = shapes
+        self.inputIDs = wiring
+        self.tensorNames = names
+        self.isChain = wiring.enumerated().allSatisfy { $0.element == [$0.offset] }
         self.hooks = hooks
     }
+
+    /// A copy of `other` (the same layers, wiring and names; already validated) with the hooks in `hooks`.
+    init(copying other: Model, hooks: HookRegistry) {
+        name = other.name
+        inputShape = other.inputShape
+        featureNames = other.featureNames
+        outputNames = other.outputNames
+        layers = other.layers
+        layerShapes = other.layerShapes
+        inputIDs = other.inputIDs
+        tensorNames = other.tensorNames
+        isChain = other.isChain
+        self.hooks = hooks
+    }
+
+    /// The same network, with no hooks: for an explainer that attaches hooks of its own while others run the model.
+    public func withoutHooks() -> Model { Model(copying: self, hooks: HookRegistry()) }
 
     /// The number of input values per row.
     public var inputWidth: Int { inputShape.reduce(1, *) }
@@ -124,10 +143,11 @@ public final class Model: @unchecked Sendable {
         for i in layers.indices where !values[i].isEmpty { layers[i].parameters = values[i] }
     }
 
-    /// The index of the layer with this name.
+    /// The index of the layer with this name, or of the layer whose output tensor has this name.
     /// - Throws: `ExplainError(.unknownLayer)` listing the known names.
     public func layerIndex(named layerName: String) throws(ExplainError) -> Int {
-        guard let i = layers.firstIndex(where: { $0.name == layerName }) else {
+        guard let i = layers.firstIndex(where: { $0.name == layerName })
+                ?? tensorNames.dropFirst().firstIndex(of: layerName).map({ $0 - 1 }) else {
             throw ExplainError(.unknownLayer, "unknown layer \(Echo.quoted(layerName)); layers are \(Echo.list(layerNames))")
         }
         return i

@@ -12,7 +12,9 @@ extension Model {
     /// The number of leading layers whose output the loss reads: every layer, or all but a final activation the loss
     /// is fused with (softmax for cross-entropy, sigmoid for binary cross-entropy).
     public func lossInputLayerCount(for loss: Loss) -> Int {
-        if let last = layers.last, loss.isFusedActivation(last) { return layers.count - 1 }
+        if let last = layers.last, loss.isFusedActivation(last), inputIDs[layers.count - 1] == [layers.count - 1] {
+            return layers.count - 1
+        }
         return layers.count
     }
 
@@ -29,7 +31,7 @@ extension Model {
                                  computesInputGradient: Bool = true)
         -> (value: Double, predictions: Tensor, gradients: ModelGradients) {
         let head = lossInputLayerCount(for: loss)
-        let start = computesInputGradient ? 0 : min(layers.firstIndex { !$0.parameters.isEmpty } ?? head, head)
+        let start = computesInputGradient || !isChain ? 0 : min(layers.firstIndex { !$0.parameters.isEmpty } ?? head, head)
         var h = batch(x)
         if start > 0 { h = run(h, layers: 0..<start, mode: mode, keepsPullbacks: false).output }
         let (z, pullback) = forwardWithPullback(h, layers: start..<head, mode: mode, needsInputGradient: computesInputGradient)

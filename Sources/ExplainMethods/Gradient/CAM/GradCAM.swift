@@ -89,8 +89,7 @@ public struct GradCAM: Sendable {
         result.reserveCapacity(x.batchSize)
         for start in stride(from: 0, to: x.batchSize, by: chunk) {
             let range = start..<Swift.min(x.batchSize, start + chunk)
-            let activation = model.forwardWithInputPullback(model.batch(x.rows(range)), layers: 0..<(index + 1)).output
-            let (out, pullback) = model.forwardWithInputPullback(activation, layers: (index + 1)..<model.layers.count)
+            let (activation, out, pullback) = model.forwardWithLayerPullback(x.rows(range), at: index)
             let outputs = out.reshaped([range.count, outputCount])
             let targets = try GradientSupport.targets(target, outputs: outputs, outputCount: outputCount)
             var seed = Tensor(shape: out.shape, repeating: 0)

@@ -21,7 +21,7 @@ struct DeepLIFTRule: BackwardRule {
     var eps: Float
 
     func propagate(_ signal: Tensor, through trace: LayerTrace, at index: Int) throws(ExplainError) -> Tensor {
-        let ref = (input: reference[index], output: reference[index + 1])
+        let ref = (input: reference[trace.inputIDs[0]], output: reference[index + 1])
         switch trace.layer {
         case is Activation:
             return rescaled(signal, trace, ref)
@@ -31,6 +31,10 @@ struct DeepLIFTRule: BackwardRule {
             return maxPool(signal, pool, trace, ref)
         case is Dense, is Conv2D, is Standardize, is Flatten, is Dropout, is Pool2D:
             return trace.gradient(signal)
+        case let layer where layer.propagationKind == .affine:
+            return trace.gradient(signal)
+        case let layer where layer.propagationKind == .elementwise:
+            return rescaled(signal, trace, ref)
         default:
             throw ExplainError(.unsupported, "deeplift has no rule for layer \(Echo.quoted(trace.layer.name)) of type \(trace.layer.type)",
                                at: "layers[\(index)]")

@@ -64,6 +64,8 @@ public struct LRP: Sendable {
             switch layer {
             case is Dense, is Conv2D, is Pool2D, is Standardize, is Dropout, is Flatten: continue
             case let a as Activation where a.kind != .sigmoid: continue
+            case let l where l.propagationKind == .affine: continue
+            case let l where l.propagationKind == .elementwise && !(l is Activation): continue
             default: throw unsupported(layer, at: i)
             }
         }

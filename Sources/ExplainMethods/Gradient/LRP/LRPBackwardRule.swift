@@ -29,12 +29,24 @@ struct LRPBackwardRule: BackwardRule {
             return signal
         case is Dropout, is Flatten, is Standardize:
             return signal.reshaped(trace.input.shape)
+        case let layer where layer.propagationKind == .affine:
+            return redistributed(signal, input: trace.input, z: trace.output, pullback: trace.pullback)
+        case let layer where layer.propagationKind == .elementwise:
+            return signal
         default:
             throw LRP.unsupported(trace.layer, at: index)
         }
     }
 
     /// a ⊙ Jᵀ (R / (z + ε·sign z)), with J the layer map whose pullback is given.
+    /// A sum or concatenation: each input gets its share of the relevance, x_k ⊙ J_kᵀ (R / (z + ε·sign z)).
+    func propagateInputs(_ signal: Tensor, through trace: LayerTrace, at index: Int) throws(ExplainError) -> [Tensor] {
+        guard trace.layer.propagationKind == .affine else { throw LRP.unsupported(trace.layer, at: index) }
+        let eps = epsilon
+        let s = signal.zip(trace.output) { r, v in r / (v + (v >= 0 ? eps : -eps)) }
+        return zip(trace.gradients(s), trace.inputs).map { $0.zip($1, *) }
+    }
+
     private func redistributed(_ relevance: Tensor, input: Tensor, z: Tensor, pullback: Pullback) -> Tensor {
         let eps = epsilon
         let s = relevance.zip(z) { r, v in r / (v + (v >= 0 ? eps : -eps)) }

@@ -77,8 +77,7 @@ public struct LayerAttributor: Sendable {
         featureStats: FeatureStats? = nil, background: Background? = nil, rowIndices: [Int]? = nil
     ) throws -> LayerAttribution {
         let index = try model.layerIndex(named: layer)
-        let network = try Model(name: model.name, inputShape: model.inputShape, featureNames: model.featureNames,
-                                outputNames: model.outputNames, layers: model.layers)
+        let network = model.withoutHooks()
         let width = model.inputWidth
         try GradientSupport.validate(rows, width: width)
         let x = GradientSupport.flat(rows)

@@ -5,11 +5,28 @@ import ExplainTensor
 /// backward pass in which a `BackwardRule` decides how each layer carries the signal.
 enum ModifiedBackprop {
     /// The signal at the input of `layers.lowerBound`, from `seed` at the output of the range's last layer.
+    ///
+    /// On a graph model the signals that reach one tensor from several layers are summed, and multi-input layers
+    /// use the rule's `propagateInputs`; a graph's range starts at layer 0.
     static func backward(_ traces: [LayerTrace], from seed: Tensor, through layers: Range<Int>,
                          rule: some BackwardRule) throws(ExplainError) -> Tensor {
-        var signal = seed
-        for i in layers.reversed() { signal = try rule.propagate(signal, through: traces[i], at: i) }
-        return signal
+        guard !traces.enumerated().allSatisfy({ $0.element.inputIDs == [$0.offset] }) else {
+            var signal = seed
+            for i in layers.reversed() { signal = try rule.propagate(signal, through: traces[i], at: i) }
+            return signal
+        }
+        var signals = [Tensor?](repeating: nil, count: traces.count + 1)
+        signals[layers.upperBound] = seed
+        for i in layers.reversed() {
+            guard let signal = signals[i + 1] else { continue }
+            signals[i + 1] = nil
+            let trace = traces[i]
+            let inputs = trace.layer is any MultiInputLayer
+                ? try rule.propagateInputs(signal, through: trace, at: i)
+                : [try rule.propagate(signal, through: trace, at: i)]
+            for (id, s) in zip(trace.inputIDs, inputs) { signals[id] = signals[id].map { $0 + s } ?? s }
+        }
+        return signals[layers.lowerBound] ?? Tensor(shape: traces[layers.lowerBound].input.shape, repeating: 0)
     }
 
     /// A tensor of `shape` (`[N] + sample shape`) holding `values[r]` (default 1) at row r's `targets[r]`, 0 elsewhere.
