@@ -22,6 +22,7 @@ public struct Broadcast: MultiInputLayer {
     }
 
     public var name: String
+    /// What the layer computes of its inputs a (first) and b (second).
     public var operation: Operation
     public var type: String { operation.typeName }
     /// Sums and differences are affine; products and quotients of two inputs are not.

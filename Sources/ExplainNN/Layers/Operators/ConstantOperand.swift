@@ -7,6 +7,7 @@ import ExplainTensor
 /// size 1 meets a longer constant axis; the pullback then sums the gradient back over the stretched axes.
 public struct ConstantOperand: Layer {
     public var name: String
+    /// What the layer computes of the input and the constant.
     public var operation: Broadcast.Operation
     /// The constant operand.
     public var constant: Tensor

@@ -8,6 +8,7 @@ import ExplainTensor
 /// the padded input when `countsPadding` (ONNX `count_include_pad`), else by its cells inside the input.
 public struct WindowPool: Layer {
     public var name: String
+    /// How a window is reduced: its maximum or its average.
     public var reduction: Pool2D.Reduction
     /// Whether an average counts the padding cells of its window.
     public var countsPadding: Bool
