@@ -15,6 +15,10 @@ public enum Math {
     @inlinable public static func log(_ x: Float) -> Float { logf(x) }
     @inlinable public static func log(_ x: Double) -> Double { Glibc.log(x) }
     @inlinable public static func tanh(_ x: Float) -> Float { tanhf(x) }
+    /// The error function, erf(x) = 2/√π ∫₀ˣ exp(−t²) dt.
+    @inlinable public static func erf(_ x: Float) -> Float { erff(x) }
+    /// The complementary error function 1 − erf(x), accurate where erf(x) is close to 1.
+    @inlinable public static func erfc(_ x: Float) -> Float { erfcf(x) }
     @inlinable public static func cos(_ x: Double) -> Double { Glibc.cos(x) }
     @inlinable public static func sqrt(_ x: Double) -> Double { x.squareRoot() }
 }

@@ -136,3 +136,19 @@ struct ModelFileTests {
         #expect(try dir.contents().isEmpty)
     }
 }
+
+@Suite("Model files refuse activations they cannot hold")
+struct ModelFileActivationRefusalTests {
+    @Test("gelu, erf and clip, read from ONNX graphs, cannot be written to a model file",
+          arguments: [Activation.Kind.gelu(tanhApproximation: false), .gelu(tanhApproximation: true), .erf,
+                      .clip(minimum: 0, maximum: 6)])
+    func refuses(kind: Activation.Kind) throws {
+        let model = try Model(name: "m", inputShape: [2], featureNames: ["a", "b"], outputNames: ["y"], layers: [
+            Dense(name: "fc", weight: Tensor(shape: [1, 2], scalars: [1, -1]), bias: Tensor(shape: [1], scalars: [0])),
+            Activation(name: "act", kind: kind),
+        ])
+        let error = try #require(throws: ExplainError.self) { try ModelFile(model: model).serialized() }
+        #expect(error.code == .unsupported)
+        #expect(error.description == "layers[1]: layer type \(kind.typeName) cannot be written to a model file")
+    }
+}

@@ -1,6 +1,7 @@
 import ExplainMethods
 import ExplainNN
 import ExplainTensor
+import Foundation
 
 /// Small networks and an independent Double implementation of the modified backward passes, for the DeepLIFT,
 /// guided-backprop and LRP tests. The reference reads the model's weights but shares no code with the engine.
@@ -69,6 +70,10 @@ enum ModifiedBackpropFixtures {
         case .leakyReLU(let s): v > 0 ? v : Double(s) * v
         case .tanh: tanh(v)
         case .sigmoid: 1 / (1 + Math.exp(-v))
+        case .gelu(false): 0.5 * v * (1 + erf(v / 2.0.squareRoot()))
+        case .gelu(true): 0.5 * v * (1 + tanh((2 / Double.pi).squareRoot() * (v + 0.044715 * v * v * v)))
+        case .erf: erf(v)
+        case .clip(let low, let high): min(max(v, Double(low)), Double(high))
         }
     }
 
@@ -84,7 +89,17 @@ enum ModifiedBackpropFixtures {
         case .leakyReLU(let s): v > 0 ? 1 : Double(s)
         case .tanh: 1 - tanh(v) * tanh(v)
         case .sigmoid: value(.sigmoid, v) * (1 - value(.sigmoid, v))
+        case .gelu(false): 0.5 * (1 + erf(v / 2.0.squareRoot())) + v * exp(-v * v / 2) / (2 * Double.pi).squareRoot()
+        case .gelu(true): tanhGELUDerivative(v)
+        case .erf: 2 / Double.pi.squareRoot() * exp(-v * v)
+        case .clip(let low, let high): v >= Double(low) && v <= Double(high) ? 1 : 0
         }
+    }
+
+    /// d/dv of ½ v (1 + tanh u), u = √(2/π) (v + 0.044715 v³).
+    static func tanhGELUDerivative(_ v: Double) -> Double {
+        let scale = (2 / Double.pi).squareRoot(), t = tanh(scale * (v + 0.044715 * v * v * v))
+        return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * scale * (1 + 3 * 0.044715 * v * v)
     }
 
     /// Wᵀ g for a dense layer.

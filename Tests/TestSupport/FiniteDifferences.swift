@@ -54,6 +54,36 @@ public enum FiniteDifferences {
         return (relativeError(dx.scalars, numericInput), paramErrors)
     }
 
+    /// Checks a multi-input layer's gradients with respect to each of its `inputs` and to its parameters, returning
+    /// the worst relative error of each, in order.
+    public static func check(_ layer: any MultiInputLayer, inputs: [Tensor], mode: Mode = .inference, seed: UInt64 = 7)
+        -> (inputs: [Double], parameters: [Double]) {
+        let (y, pullback) = layer(inputs, mode: mode)
+        let outSeed = randomTensor(shape: y.shape, seed: seed)
+        let (dx, dp) = pullback(outSeed)
+        precondition(dx.count == inputs.count, "\(layer.type): \(dx.count) input gradients for \(inputs.count) inputs")
+        let inputErrors = inputs.indices.map { k in
+            precondition(dx[k].shape == inputs[k].shape, "\(layer.type): gradient \(dx[k].shape) for input \(inputs[k].shape)")
+            let numeric = gradient(of: { value in
+                var xs = inputs
+                xs[k] = value
+                return weightedSum(layer(xs, mode: mode).output, outSeed)
+            }, at: inputs[k])
+            return relativeError(dx[k].scalars, numeric)
+        }
+        let paramErrors = layer.parameters.indices.map { k in
+            let numeric = gradient(of: { value in
+                var l = layer
+                var ps = l.parameters
+                ps[k] = value
+                l.parameters = ps
+                return weightedSum(l(inputs, mode: mode).output, outSeed)
+            }, at: layer.parameters[k])
+            return relativeError(dp[k].scalars, numeric)
+        }
+        return (inputErrors, paramErrors)
+    }
+
     /// A tensor of standard normal values from a seed.
     public static func randomTensor(shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
         var rng = SplitMix64(seed: seed)

@@ -105,18 +105,27 @@ enum LayerCoding {
             pairs.append(("kernel", JSONValue(l.kernel)))
             if keys.contains("stride") || l.stride != l.kernel { pairs.append(("stride", JSONValue(l.stride))) }
         case let l as Activation:
-            if case let .leakyReLU(slope) = l.kind, keys.contains("slope") || slope != defaultSlope {
-                pairs.append(("slope", JSONValue(slope)))
+            switch l.kind {
+            case .leakyReLU(let slope):
+                if keys.contains("slope") || slope != defaultSlope { pairs.append(("slope", JSONValue(slope))) }
+            case .relu, .tanh, .sigmoid:
+                break
+            case .gelu, .erf, .clip:
+                throw unsupported(layer, index: index)
             }
         case let l as Dropout:
             pairs.append(("p", JSONValue(l.p)))
         case is Flatten, is Softmax:
             break
         default:
-            throw ExplainError(.unsupported, "layer type \(layer.type) cannot be written to a model file",
-                               at: "layers[\(index)]")
+            throw unsupported(layer, index: index)
         }
         return .object(pairs)
+    }
+
+    /// The error for a layer that model files cannot hold.
+    static func unsupported(_ layer: any Layer, index: Int) -> ExplainError {
+        ExplainError(.unsupported, "layer type \(layer.type) cannot be written to a model file", at: "layers[\(index)]")
     }
 
     /// A tensor as nested arrays, outermost dimension first.

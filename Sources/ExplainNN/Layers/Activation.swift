@@ -1,11 +1,18 @@
 import ExplainTensor
 
-/// An elementwise nonlinearity: relu, leaky_relu, tanh or sigmoid.
+/// An elementwise nonlinearity: relu, leaky_relu, tanh, sigmoid, and for imported graphs gelu, erf and clip.
 public struct Activation: Layer {
     /// The function applied to every value.
     public enum Kind: Sendable, Equatable {
         case relu, tanh, sigmoid
         case leakyReLU(slope: Float)
+        /// x·Φ(x), with Φ the standard normal distribution function, or its tanh approximation (`Activation.gelu`).
+        case gelu(tanhApproximation: Bool)
+        /// The error function.
+        case erf
+        /// min(max(x, minimum), maximum); either bound may be infinite. Its derivative is 1 for
+        /// minimum ≤ x ≤ maximum (bounds included, as PyTorch's `clamp`) and 0 outside.
+        case clip(minimum: Float, maximum: Float)
 
         /// The CONTRACT type string.
         public var typeName: String {
@@ -14,6 +21,9 @@ public struct Activation: Layer {
             case .tanh: "tanh"
             case .sigmoid: "sigmoid"
             case .leakyReLU: "leaky_relu"
+            case .gelu: "gelu"
+            case .erf: "erf"
+            case .clip: "clip"
             }
         }
     }
@@ -21,6 +31,8 @@ public struct Activation: Layer {
     public var name: String
     public var kind: Kind
     public var type: String { kind.typeName }
+    /// Every kind applies one function to each value separately.
+    public var propagationKind: PropagationKind { .elementwise }
 
     public init(name: String, kind: Kind) {
         self.name = name
@@ -43,6 +55,17 @@ public struct Activation: Layer {
         case .sigmoid:
             let y = Activation.mapped(input) { Activation.sigmoid($0) }
             return (y, { dy in (Activation.zipped(dy, input) { g, x in g * Activation.sigmoidDerivative(x) }, []) })
+        case .gelu(let usesTanh):
+            let y = Activation.mapped(input) { Activation.gelu($0, tanhApproximation: usesTanh) }
+            return (y, { dy in
+                (Activation.zipped(dy, input) { g, x in g * Activation.geluDerivative(x, tanhApproximation: usesTanh) }, [])
+            })
+        case .erf:
+            let y = Activation.mapped(input) { Math.erf($0) }
+            return (y, { dy in (Activation.zipped(dy, input) { g, x in g * Activation.erfDerivative(x) }, []) })
+        case .clip(let low, let high):
+            let y = Activation.mapped(input) { min(max($0, low), high) }
+            return (y, { dy in (Activation.zipped(dy, input) { g, x in x >= low && x <= high ? g : 0 }, []) })
         }
     }
 

@@ -22,13 +22,15 @@ public enum Initializer: Sendable, Equatable {
         }
     }
 
-    /// He for a layer whose next non-dropout layer is a ReLU (or leaky ReLU), Xavier otherwise.
+    /// He for a layer whose next non-dropout layer is rectifier-like (ReLU, leaky ReLU, GELU, or a clip at a
+    /// nonnegative minimum such as ReLU6), Xavier otherwise.
     static func choice(after index: Int, in layers: [any Layer]) -> Initializer {
         for next in layers.dropFirst(index + 1) where !(next is Dropout) {
             if let activation = next as? Activation {
                 switch activation.kind {
-                case .relu, .leakyReLU: return .he
-                case .tanh, .sigmoid: return .xavier
+                case .relu, .leakyReLU, .gelu: return .he
+                case .clip(let minimum, _): return minimum >= 0 ? .he : .xavier
+                case .tanh, .sigmoid, .erf: return .xavier
                 }
             }
             return .xavier
