@@ -1,7 +1,8 @@
 import ArgumentParser
 import ExplainKit
 
-/// The `explain` command line: `explain --model m.json --input x.csv` plus the `inspect` and `train` subcommands.
+/// The `explain` command line: `explain --model m.json --input x.csv` plus the `inspect`, `train` and `export`
+/// subcommands.
 public struct ExplainCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "explain",
@@ -13,7 +14,7 @@ public struct ExplainCommand: ParsableCommand {
             methods in docs/methods.md.
             """,
         version: "ExplainKit \(ExplainKitVersion.current)",
-        subcommands: [RunCommand.self, InspectCommand.self, TrainCommand.self],
+        subcommands: [RunCommand.self, InspectCommand.self, TrainCommand.self, ExportCommand.self],
         defaultSubcommand: RunCommand.self)
 
     public init() {}
