@@ -19,11 +19,19 @@ struct ExplainJob {
 
     init(command: RunCommand) throws(ExplainError) {
         self.command = command
-        modelFile = try ModelFile.load(path: command.model)
+        let table: CSVTable
+        if command.model.lowercased().hasSuffix(".onnx") {
+            table = try CSVTable(contentsOf: command.input)
+            modelFile = try ModelFile.loadONNX(path: command.model, outputName: command.onnxOutput,
+                                               featureNames: table.header.filter { $0 != command.label },
+                                               namesFrom: command.input)
+        } else {
+            modelFile = try ModelFile.load(path: command.model, onnxOutput: command.onnxOutput)
+            table = try CSVTable(contentsOf: command.input)
+        }
         do throws(ExplainError) {
             model = command.logits ? try modelFile.model.logitModel() : modelFile.model
         } catch { throw ExplainError(error.code, error.message, at: "\(command.model): --logits") }
-        let table = try CSVTable(contentsOf: command.input)
         let features = modelFile.model.featureNames
         let all = try table.numericColumns(features)
         let ignored = table.ignoredColumns(using: features)

@@ -7,12 +7,17 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect", abstract: "Print a model's layers, output shapes and parameter counts.")
 
-    @Option(name: .long, help: "The model file (explainkit.model JSON).")
+    @Option(name: .long, help: "The model file (explainkit.model JSON), or an ONNX model (.onnx).")
     var model: String
+
+    @Option(name: .customLong("onnx-output"), help: "The float output of an ONNX graph to explain (default: the first).")
+    var onnxOutput: String?
 
     func run() throws {
         try reportingErrors {
-            let file = try ModelFile.load(path: model)
+            let file = model.lowercased().hasSuffix(".onnx")
+                ? try ModelFile.loadONNX(path: model, outputName: onnxOutput, featureNames: nil, namesFrom: model)
+                : try ModelFile.load(path: model, onnxOutput: onnxOutput)
             try StandardStream.writeOutput(InspectCommand.summary(file))
         }
     }
@@ -21,9 +26,18 @@ struct InspectCommand: ParsableCommand {
     static func summary(_ file: ModelFile) -> String {
         let m = file.model
         var lines = ["model \(m.name): input \(shapeText(m.inputShape)) (\(m.inputWidth) features), outputs \(m.outputNames.joined(separator: ", "))"]
-        lines.append(pad("layer", 16) + pad("type", 13) + pad("output shape", 16) + "parameters")
-        for (layer, shape) in zip(m.layers, m.layerShapes) {
-            lines.append(pad(layer.name, 16) + pad(layer.type, 13) + pad(shapeText(shape), 16) + String(layer.parameterCount))
+        if let path = file.onnxPath { lines.append("graph: \(path) (\(m.layers.count) nodes)") }
+        let nameWidth = max(16, (m.layers.map(\.name.count).max() ?? 0) + 2)
+        let typeWidth = max(13, (m.layers.map(\.type.count).max() ?? 0) + 2)
+        // A graph's layers also say which layers' outputs they read (`input` for the model's input).
+        let producers = ["input"] + m.layers.map(\.name)
+        lines.append(pad("layer", nameWidth) + pad("type", typeWidth) + pad("output shape", 16) + pad("parameters", 12)
+                     + (m.isChain ? "" : "reads"))
+        for (i, (layer, shape)) in zip(m.layers, m.layerShapes).enumerated() {
+            let reads = m.isChain ? "" : m.inputIDs[i].map { producers[$0] }.joined(separator: ", ")
+            let row = pad(layer.name, nameWidth) + pad(layer.type, typeWidth) + pad(shapeText(shape), 16)
+                + (m.isChain ? String(layer.parameterCount) : pad(String(layer.parameterCount), 12) + reads)
+            lines.append(row)
         }
         lines.append("total parameters: \(m.parameterCount)")
         if let b = file.background { lines.append("background: \(b.rows.batchSize) rows") }

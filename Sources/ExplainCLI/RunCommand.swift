@@ -8,11 +8,17 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Explain rows of a CSV with one or all methods (the default subcommand).")
 
-    @Option(help: "The model file (explainkit.model JSON).")
+    @Option(help: "The model file (explainkit.model JSON), or an ONNX model (.onnx) whose inputs are the CSV's columns in file order.")
     var model: String
 
     @Option(help: "The input CSV: a header row naming the model's features, one row per instance.")
     var input: String
+
+    @Option(name: .customLong("onnx-output"), help: "The float output of an ONNX graph to explain (default: the first).")
+    var onnxOutput: String?
+
+    @Option(help: "With a bare .onnx model: the CSV column that is not an input (dropped when present).")
+    var label = "label"
 
     @Option(help: "The explanation method.")
     var method: MethodName = .all

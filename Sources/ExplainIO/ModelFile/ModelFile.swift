@@ -25,6 +25,9 @@ public struct ModelFile: Sendable {
     /// Per-feature statistics of the training data, if the file has them.
     public var featureStats: FeatureStats?
 
+    /// The ONNX file of a graph model (`"graph": {"onnx": path}`, or a bare `.onnx`), as the model file names it;
+    /// nil for a model of `layers`.
+    public var onnxPath: String?
     /// The keys each layer object had in the file, so that saving keeps names and optional fields that were there.
     var layerKeys: [Set<String>] = []
     /// The background as loaded and the weights exactly as the file gave them (nil: no `weights` key), so that
@@ -42,14 +45,15 @@ public struct ModelFile: Sendable {
     /// - Throws: `ExplainError(.io)` when it cannot be read or is larger than `maximumFileBytes`;
     ///   `ExplainError(.invalidModel)` located at `path: json.path` (or `path:line:column` for a JSON syntax error) for
     ///   the first problem found.
-    public static func load(path: String) throws(ExplainError) -> ModelFile {
-        try parse(bytes: try AtomicFile.read(path, maximumBytes: maximumFileBytes, kind: "model files"), file: path)
+    public static func load(path: String, onnxOutput: String? = nil) throws(ExplainError) -> ModelFile {
+        try parse(bytes: try AtomicFile.read(path, maximumBytes: maximumFileBytes, kind: "model files"), file: path,
+                  onnxOutput: onnxOutput)
     }
 
     /// Parses and validates a model file's bytes; `file` names it in error locations.
-    public static func parse(bytes: [UInt8], file: String) throws(ExplainError) -> ModelFile {
+    public static func parse(bytes: [UInt8], file: String, onnxOutput: String? = nil) throws(ExplainError) -> ModelFile {
         let document = try JSONParser.parse(bytes, file: file, code: .invalidModel)
-        return try ModelFileDecoder(root: JSONNode(document, file: file)).decode()
+        return try ModelFileDecoder(root: JSONNode(document, file: file), onnxOutput: onnxOutput).decode()
     }
 
     /// The file's bytes: pretty-printed JSON with a final newline.
@@ -69,8 +73,10 @@ public struct ModelFile: Sendable {
     /// The file as a JSON tree, keys in the CONTRACT's order.
     public func document() throws(ExplainError) -> JSONValue {
         var layers: [JSONValue] = []
-        for (i, layer) in model.layers.enumerated() {
-            layers.append(try LayerCoding.encode(layer, index: i, keys: i < layerKeys.count ? layerKeys[i] : []))
+        if onnxPath == nil {
+            for (i, layer) in model.layers.enumerated() {
+                layers.append(try LayerCoding.encode(layer, index: i, keys: i < layerKeys.count ? layerKeys[i] : []))
+            }
         }
         var pairs: [(key: String, value: JSONValue)] = [
             ("format", .string(Self.formatName)),
@@ -78,7 +84,7 @@ public struct ModelFile: Sendable {
             ("name", .string(model.name)),
             ("input", ["shape": JSONValue(model.inputShape), "features": JSONValue(model.featureNames)]),
             ("output", ["names": JSONValue(model.outputNames)]),
-            ("layers", .array(layers)),
+            onnxPath.map { ("graph", ["onnx": .string($0)]) } ?? ("layers", .array(layers)),
         ]
         if let background {
             var entry: [(key: String, value: JSONValue)] = [("rows", LayerCoding.encode(background.rows))]

@@ -5,6 +5,8 @@ import ExplainTensor
 /// Validates a parsed model document and builds a `ModelFile`, one located error per problem.
 struct ModelFileDecoder {
     let root: JSONNode
+    /// The ONNX output a `graph` model explains (`--onnx-output`); nil for the first float output.
+    var onnxOutput: String?
 
     var file: String { root.file }
 
@@ -43,6 +45,30 @@ struct ModelFileDecoder {
         let outputNames = try uniqueStrings(outputNamesNode, what: "output name")
         guard !outputNames.isEmpty else { throw outputNamesNode.error("expected at least one output name") }
 
+        var result: ModelFile
+        if let graphNode = root.optionalField("graph") {
+            guard root.optionalField("layers") == nil else {
+                throw graphNode.error("expected either \"layers\" or \"graph\", not both")
+            }
+            result = try decodeGraph(graphNode, name: name, inputShape: inputShape, features: features,
+                                     outputNames: outputNames)
+        } else {
+            result = try decodeLayers(name: name, inputShape: inputShape, features: features, outputNames: outputNames)
+        }
+        if let node = root.optionalField("background") {
+            let (background, fileWeights) = try decodeBackground(node, width: width)
+            result.background = background
+            result.loadedBackground = (background, fileWeights)
+        }
+        if let node = root.optionalField("feature_stats") {
+            result.featureStats = try decodeFeatureStats(node, width: width)
+        }
+        return result
+    }
+
+    /// The `layers` of a sequential model.
+    func decodeLayers(name: String, inputShape: [Int], features: [String],
+                      outputNames: [String]) throws(ExplainError) -> ModelFile {
         let layersNode = try root.field("layers")
         let layerNodes = try layersNode.array()
         guard !layerNodes.isEmpty else { throw layersNode.error("expected at least one layer") }
@@ -72,14 +98,6 @@ struct ModelFileDecoder {
         }
         var result = ModelFile(model: model)
         result.layerKeys = keys
-        if let node = root.optionalField("background") {
-            let (background, fileWeights) = try decodeBackground(node, width: width)
-            result.background = background
-            result.loadedBackground = (background, fileWeights)
-        }
-        if let node = root.optionalField("feature_stats") {
-            result.featureStats = try decodeFeatureStats(node, width: width)
-        }
         return result
     }
 

@@ -60,6 +60,9 @@ extension ONNXWriter {
             case .leakyReLU(let slope):
                 builder.node("LeakyRelu", name: node, inputs: [input], output: output,
                              attributes: [B.attribute("alpha", float: slope)])
+            case .gelu, .erf, .clip:
+                throw ExplainError(.unsupported, "layer \(Echo.quoted(layer.name)) of type \(Echo.quoted(layer.type)) has no "
+                                   + "ONNX form here; exported types: \(exportedTypes)", at: "layers[\(index)]")
             }
         case is Softmax:
             emitSoftmax(input: input, inputShape: inputShape, output: output, node: node, into: &builder)
