@@ -16,12 +16,13 @@ public final class ActivationRecorder: @unchecked Sendable {
     public init(model: Model, layers: [String], capturesGradients: Bool = true) throws(ExplainError) {
         do {
             for name in layers {
+                // Stored under the name asked for: a layer's name or its output tensor's.
                 handles.append(try model.registerForwardHook(at: name) { [weak self] event in
-                    self?.store(event.output, layer: event.layer, gradient: false)
+                    self?.store(event.output, layer: name, gradient: false)
                 })
                 if capturesGradients {
                     handles.append(try model.registerBackwardHook(at: name) { [weak self] event in
-                        self?.store(event.outputGradient, layer: event.layer, gradient: true)
+                        self?.store(event.outputGradient, layer: name, gradient: true)
                     })
                 }
             }

@@ -1,0 +1,135 @@
+import ExplainKit
+import Testing
+import TestSupport
+
+/// A small DAG with every kind of wiring: a tensor read by three layers (fan-out), a residual sum, a product of two
+/// activations, a concatenation, and a dense head.
+///
+/// ```
+/// x ─ fc1 ─ tanh ─┬─ fc2 ─ sigmoid ─┐
+///                 ├──────────────── add ─┐
+///                 └──────────────── mul ─┴─ concat ─ head ─ softmax
+/// ```
+enum GraphModelFixture {
+    static func random(_ shape: [Int], _ seed: UInt64, scale: Float = 0.6) -> Tensor {
+        FiniteDifferences.randomTensor(shape: shape, seed: seed, scale: scale)
+    }
+
+    static func model(softmax: Bool = true) throws -> Model {
+        var layers: [any Layer] = [
+            Dense(name: "fc1", weight: random([4, 3], 1), bias: random([4], 2)),           // 1
+            Activation(name: "tanh", kind: .tanh),                                        // 2
+            Dense(name: "fc2", weight: random([4, 4], 3), bias: random([4], 4)),           // 3
+            Activation(name: "sigmoid", kind: .sigmoid),                                  // 4
+            Broadcast(name: "add", operation: .add),                                      // 5: tanh + sigmoid
+            Broadcast(name: "mul", operation: .mul),                                      // 6: tanh · sigmoid
+            Concat(name: "concat", axis: 0),                                              // 7: [add, mul]
+            Dense(name: "head", weight: random([3, 8], 5), bias: random([3], 6)),          // 8
+        ]
+        var wiring: [[Int]] = [[0], [1], [2], [3], [2, 4], [2, 4], [5, 6], [7]]
+        if softmax {
+            layers.append(Softmax(name: "softmax"))
+            wiring.append([8])
+        }
+        return try Model(name: "dag", inputShape: [3], featureNames: ["a", "b", "c"],
+                         outputNames: ["p", "q", "r"], layers: layers, inputIDs: wiring)
+    }
+}
+
+@Suite("Graph models: topological execution, summed fan-out gradients, hooks and names")
+struct GraphModelTests {
+    @Test("the input gradient of a DAG with fan-out matches central finite differences")
+    func inputGradient() throws {
+        let model = try GraphModelFixture.model()
+        #expect(!model.isChain)
+        let x = GraphModelFixture.random([5, 3], 9, scale: 1)
+        let seed = GraphModelFixture.random([5, 3], 10, scale: 1)
+        let (_, pullback) = model.forwardWithPullback(x)
+        let analytic = pullback(seed).input
+        let numeric = FiniteDifferences.gradient(of: { FiniteDifferences.weightedSum(model.forward($0), seed) }, at: x)
+        #expect(FiniteDifferences.relativeError(analytic.scalars, numeric) < 2e-3)
+    }
+
+    @Test("every layer's parameter gradients on a DAG match central finite differences")
+    func parameterGradients() throws {
+        let model = try GraphModelFixture.model()
+        let x = GraphModelFixture.random([4, 3], 11, scale: 1)
+        let seed = GraphModelFixture.random([4, 3], 12, scale: 1)
+        let analytic = model.forwardWithPullback(x).pullback(seed).parameters
+        let original = model.parameters
+        for (i, tensors) in original.enumerated() {
+            for (p, tensor) in tensors.enumerated() {
+                let numeric = FiniteDifferences.gradient(of: { value in
+                    var changed = original
+                    changed[i][p] = value
+                    model.setParameters(changed)
+                    defer { model.setParameters(original) }
+                    return FiniteDifferences.weightedSum(model.forward(x), seed)
+                }, at: tensor)
+                #expect(FiniteDifferences.relativeError(analytic[i][p].scalars, numeric) < 2e-3, "layer \(i) parameter \(p)")
+            }
+        }
+    }
+
+    @Test("infer, activations and trace agree with forward; every layer's output is what its inputs give")
+    func passesAgree() throws {
+        let model = try GraphModelFixture.model()
+        let x = GraphModelFixture.random([6, 3], 13, scale: 1)
+        let y = model.forward(x)
+        #expect(Closeness.maxAbsDifference(model.infer(x).scalars, y.scalars) < 1e-6)
+        let acts = model.activations(x)
+        #expect(Closeness.maxAbsDifference(acts[acts.count - 1].scalars, y.scalars) < 1e-7)
+        let traces = model.trace(x)
+        #expect(traces.map(\.inputIDs) == model.inputIDs)
+        #expect(traces[4].inputs.map(\.scalars) == [acts[1].scalars, acts[3].scalars])
+        let sum = zip(acts[1].scalars, acts[3].scalars).map { $0 + $1 }
+        #expect(Closeness.maxAbsDifference(acts[4].scalars, sum) == 0)
+    }
+
+    @Test("hooks fire on graph layers by layer or tensor name, once per pass, with the gradient summed over readers")
+    func hooks() throws {
+        let model = try GraphModelFixture.model()
+        let x = GraphModelFixture.random([2, 3], 14, scale: 1)
+        let recorder = try ActivationRecorder(model: model, layers: ["tanh"])
+        defer { recorder.remove() }
+        let (_, pullback) = model.forwardWithPullback(x)
+        let seed = GraphModelFixture.random([2, 3], 15, scale: 1)
+        _ = pullback(seed)
+        let gradient = try #require(recorder.gradients["tanh"])
+        // tanh's output feeds fc2, add and mul: the hook sees the sum of the three gradients, which is what a
+        // finite difference of the rest of the network at that tensor gives.
+        let index = try model.layerIndex(named: "tanh")
+        let pass = model.forwardWithLayerPullback(x, at: index)
+        #expect(Closeness.maxAbsDifference(pass.pullback(seed).scalars, gradient.scalars) < 1e-6)
+        #expect(try model.layerIndex(named: "concat") == 6)
+        #expect(throws: ExplainError.self) { try model.layerIndex(named: "nope") }
+    }
+
+    @Test("a wiring that reads a later tensor, or a one-input layer given two, is a located error")
+    func badWiring() throws {
+        let layers: [any Layer] = [Activation(name: "a", kind: .relu), Broadcast(name: "b", operation: .add)]
+        #expect(throws: ExplainError.self) {
+            try Model(name: "m", inputShape: [2], featureNames: ["x", "y"], outputNames: ["p", "q"], layers: layers,
+                      inputIDs: [[0], [0, 2]])
+        }
+        do {
+            _ = try Model(name: "m", inputShape: [2], featureNames: ["x", "y"], outputNames: ["p", "q"], layers: layers,
+                          inputIDs: [[0, 0], [0, 1]])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.location == "layers[0]")
+        }
+    }
+
+    @Test("a chain given explicit wiring is a chain, and runs exactly as the sequential model")
+    func chainIsChain() throws {
+        let layers: [any Layer] = [Dense(name: "fc", weight: GraphModelFixture.random([2, 3], 16), bias: GraphModelFixture.random([2], 17)),
+                                   Activation(name: "relu", kind: .relu)]
+        let wired = try Model(name: "m", inputShape: [3], featureNames: ["a", "b", "c"], outputNames: ["p", "q"],
+                              layers: layers, inputIDs: [[0], [1]])
+        let plain = try Model(name: "m", inputShape: [3], featureNames: ["a", "b", "c"], outputNames: ["p", "q"], layers: layers)
+        #expect(wired.isChain)
+        let x = GraphModelFixture.random([3, 3], 18, scale: 1)
+        #expect(wired.forward(x).scalars == plain.forward(x).scalars)
+    }
+}
