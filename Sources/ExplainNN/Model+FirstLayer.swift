@@ -80,8 +80,9 @@ extension Model {
         }
         guard inputShape.count == 3 else { return nil }
         var i = 0, standardize: Standardize?
-        if i < steps.count, case .layer(0) = steps[i], let s = layers.first as? Standardize {
-            standardize = s
+        // Leading standardisations (an imported graph's Sub and Div) compose into one.
+        while i < steps.count, case .layer(i) = steps[i], let s = layers[i] as? Standardize {
+            standardize = standardize.map { Self.composed($0, then: s) } ?? s
             i += 1
         }
         if i < steps.count, case .toChannelsLast = steps[i] { i += 1 }
@@ -90,6 +91,16 @@ extension Model {
         let hidden = conv.outputShape.reduce(1, *)
         return FirstAffineStep(kind: .convolution(conv, standardize: standardize), steps: i + 1, hidden: hidden,
                                relu: conv.relu)
+    }
+
+    /// (x − m₁)/s₁ then (· − m₂)/s₂ as one standardisation: (x − (m₁ + m₂·s₁)) / (s₁·s₂).
+    static func composed(_ first: Standardize, then second: Standardize) -> Standardize {
+        var mean = first.mean, std = first.std
+        for j in mean.indices {
+            mean[j] += second.mean[j] * std[j]
+            std[j] *= second.std[j]
+        }
+        return Standardize(name: first.name, mean: mean, std: std)
     }
 
     /// A convolution as a matrix over the input's channels-first features, with a preceding standardisation folded

@@ -1,6 +1,11 @@
 import ExplainTensor
 
 /// `infer` on the part of a graph model after its leading chain.
+///
+/// Convolutions run channels-last as in a sequential model's plan (`Model+ChannelsLast.swift`), and the layers that do
+/// not care about the layout (elementwise activations, same-shape sums and products, identities) keep it, so a
+/// residual block stays channels-last end to end; global average pooling and pooling read it directly. Any other
+/// layer gets channels-first inputs.
 extension Model {
     /// The number of leading layers that form a chain: each reads only the previous tensor, which nothing else
     /// reads. All layers of a sequential model; `infer` runs them with its fused steps.
@@ -11,41 +16,128 @@ extension Model {
         return k
     }
 
-    /// Layers `from...` on `x`, tensor `from`, without pullbacks: dense, conv2d and pooling layers use their
-    /// inference kernels, a ReLU that alone reads a dense or conv2d output is fused into it, and every tensor is
-    /// dropped once its last reader ran.
-    func inferGraph(_ x: Tensor, from start: Int) -> Tensor {
-        var remaining = consumerCounts
-        var tensors = [Tensor?](repeating: nil, count: layers.count + 1)
-        tensors[start] = x
+    /// The prepared tail of a graph: where it starts, and per layer how it runs.
+    struct GraphTail {
+        enum Kind {
+            /// A conv2d on channels-last samples (its ReLU fused when `fusesReLU`).
+            case convolutionLast(ChannelsLastConvolution)
+            /// A dense layer on flat rows.
+            case dense(Dense)
+            /// Pooling on channels-last samples.
+            case poolLast(Pool2D)
+            /// Global average pooling of channels-last samples.
+            case globalAverageLast
+            /// The layer as it is, on inputs in whatever layout they have (they share one).
+            case layoutFree
+            /// The layer as it is, on channels-first inputs.
+            case channelsFirst
+        }
+        var start: Int
+        var kinds: [Int: Kind]
+        /// The layers whose ReLU (the next layer) is fused into them and skipped.
+        var fusesReLU: Set<Int>
+    }
+
+    /// The tail's plan: each layer's kind, worked out once per set of weights.
+    func graphTail(from start: Int) -> GraphTail {
+        let counts = consumerCounts
+        var kinds: [Int: GraphTail.Kind] = [:]
+        var fuses = Set<Int>()
+        func shape(_ id: Int) -> [Int] { id == 0 ? inputShape : layerShapes[id - 1] }
         var i = start
         while i < layers.count {
-            let inputs = inputIDs[i].map { id -> Tensor in
-                guard let t = tensors[id] else { preconditionFailure("Model \(name): tensor \(id) was dropped early") }
-                return t
-            }
-            let fusesReLU = i + 1 < layers.count && inputIDs[i + 1] == [i + 1] && remaining[i + 1] == 1
-                && (layers[i + 1] as? Activation)?.kind == .relu && (layers[i] is Dense || layers[i] is Conv2D)
-            let y: Tensor
+            let input = shape(inputIDs[i][0])
+            let fusable = i + 1 < layers.count && inputIDs[i + 1] == [i + 1] && counts[i + 1] == 1
+                && (layers[i + 1] as? Activation)?.kind == .relu
             switch layers[i] {
-            case let dense as Dense where inputs[0].shape.count == 2:
-                y = Dense.affine(inputs[0], weight: dense.weight.scalars, bias: dense.bias.scalars,
-                                 outputs: dense.outputCount, relu: fusesReLU)
-            case let conv as Conv2D:
-                y = conv.inference(inputs[0], relu: fusesReLU)
-            case let pool as Pool2D:
-                y = pool.inference(inputs[0])
+            case let conv as Conv2D where input.count == 3:
+                kinds[i] = .convolutionLast(ChannelsLastConvolution(conv, input: input, relu: fusable))
+                if fusable { fuses.insert(i) }
+            case let dense as Dense where input.count == 1:
+                kinds[i] = .dense(dense)
+                if fusable { fuses.insert(i) }
+            case let pool as Pool2D where input.count == 3:
+                kinds[i] = .poolLast(pool)
+            case is GlobalAveragePool where input.count == 3:
+                kinds[i] = .globalAverageLast
+            case is Activation, is Identity, is Dropout:
+                kinds[i] = .layoutFree
+            case is Broadcast where inputIDs[i].allSatisfy({ shape($0) == layerShapes[i] }):
+                kinds[i] = .layoutFree
             default:
-                y = apply(i, inputs, mode: .inference).output
+                kinds[i] = .channelsFirst
             }
-            for id in inputIDs[i] {
+            i += fuses.contains(i) ? 2 : 1
+        }
+        return GraphTail(start: start, kinds: kinds, fusesReLU: fuses)
+    }
+
+    /// Layers `tail.start...` on `x`, tensor `tail.start` (channels-first), without pullbacks; every tensor is
+    /// dropped once its last reader ran.
+    func inferGraph(_ x: Tensor, tail: GraphTail) -> Tensor {
+        var remaining = consumerCounts
+        var tensors = [Tensor?](repeating: nil, count: layers.count + 1)
+        var isLast = [Bool](repeating: false, count: layers.count + 1)
+        func shape(_ id: Int) -> [Int] { id == 0 ? inputShape : layerShapes[id - 1] }
+        func read(_ id: Int, last: Bool) -> Tensor {
+            guard let t = tensors[id] else { preconditionFailure("Model \(name): tensor \(id) was dropped early") }
+            let s = shape(id)
+            guard isLast[id] != last, Self.layoutsDiffer(s) else { return t }
+            return last ? Self.transposed(t, rows: s[0], columns: s[1] * s[2], shape: [s[1], s[2], s[0]])
+                        : Self.transposed(t, rows: s[1] * s[2], columns: s[0], shape: s)
+        }
+        tensors[tail.start] = x
+        var i = tail.start
+        while i < layers.count {
+            let ids = inputIDs[i]
+            let y: Tensor, outputIsLast: Bool
+            switch tail.kinds[i] ?? .channelsFirst {
+            case let .convolutionLast(conv):
+                (y, outputIsLast) = (conv.apply(read(ids[0], last: true)), true)
+            case let .dense(dense):
+                let h = read(ids[0], last: false)
+                y = Dense.affine(h.reshaped([h.batchSize, h.sampleCount]), weight: dense.weight.scalars,
+                                 bias: dense.bias.scalars, outputs: dense.outputCount, relu: tail.fusesReLU.contains(i))
+                outputIsLast = false
+            case let .poolLast(pool):
+                (y, outputIsLast) = (pool.inferenceChannelsLast(read(ids[0], last: true), input: shape(ids[0])), true)
+            case .globalAverageLast:
+                (y, outputIsLast) = (Self.globalAverageChannelsLast(read(ids[0], last: true), shape: shape(ids[0])), false)
+            case .layoutFree:
+                let last = ids.allSatisfy { isLast[$0] || !Self.layoutsDiffer(shape($0)) }
+                let inputs = ids.map { read($0, last: last) }
+                (y, outputIsLast) = (apply(i, inputs, mode: .inference).output, last)
+            case .channelsFirst:
+                (y, outputIsLast) = (apply(i, ids.map { read($0, last: false) }, mode: .inference).output, false)
+            }
+            for id in ids {
                 remaining[id] -= 1
                 if remaining[id] == 0 { tensors[id] = nil }
             }
-            let fused = fusesReLU && (layers[i] is Conv2D || inputs[0].shape.count == 2)
-            tensors[fused ? i + 2 : i + 1] = y
-            i += fused ? 2 : 1
+            let out = tail.fusesReLU.contains(i) ? i + 2 : i + 1
+            tensors[out] = y
+            isLast[out] = outputIsLast
+            i = out
         }
-        return tensors[layers.count] ?? x
+        return read(layers.count, last: false)
+    }
+
+    /// Each channel's mean over the positions of channels-last samples `[N, H, W, C]`, as `[N, C, 1, 1]`.
+    static func globalAverageChannelsLast(_ x: Tensor, shape: [Int]) -> Tensor {
+        let c = shape[0], positions = shape[1] * shape[2], n = x.batchSize
+        var out = [Float](repeating: 0, count: n * c)
+        // As `GlobalAveragePool`: the sum in Double, in position order, times 1 / positions.
+        let inverse = 1 / Double(positions)
+        x.scalars.withUnsafeBufferPointer { src in
+            for s in 0..<n {
+                var sums = [Double](repeating: 0, count: c)
+                for p in 0..<positions {
+                    let base = (s * positions + p) * c
+                    for k in 0..<c { sums[k] += Double(src[base + k]) }
+                }
+                for k in 0..<c { out[s * c + k] = Float(sums[k] * inverse) }
+            }
+        }
+        return Tensor(shape: [n, c, 1, 1], scalars: out)
     }
 }

@@ -8,8 +8,8 @@ extension Model {
         case convolution(Conv2D, relu: Bool)
         case pool(Pool2D)
         case layer(Int)
-        /// Layers `from...` of a graph, from tensor `from` (`Model+GraphInference.swift`).
-        case graph(from: Int)
+        /// A graph's layers after its leading chain, from the chain's output (`Model+GraphInference.swift`).
+        case graph(GraphTail)
         /// Channels-last steps (`Model+ChannelsLast.swift`): layout changes of `[C, H, W]` samples, and conv2d and
         /// pooling on `[H, W, C]` samples.
         case toChannelsLast(shape: [Int])
@@ -98,7 +98,7 @@ extension Model {
             i = denseAt + (relu ? 2 : 1)
             flat = layerShapes[i - 1].count == 1
         }
-        if end < layers.count { steps.append(.graph(from: end)) }
+        if end < layers.count { steps.append(.graph(graphTail(from: end))) }
         return channelsLast(steps)
     }
 
@@ -132,8 +132,8 @@ extension Model {
                 h = pool.inference(h)
             case let .layer(i):
                 h = layers[i](h, mode: .inference).output
-            case let .graph(from):
-                h = inferGraph(h, from: from)
+            case let .graph(tail):
+                h = inferGraph(h, tail: tail)
             case let .toChannelsLast(shape):
                 h = Model.transposed(h, rows: shape[0], columns: shape[1] * shape[2], shape: [shape[1], shape[2], shape[0]])
             case let .toChannelsFirst(shape):

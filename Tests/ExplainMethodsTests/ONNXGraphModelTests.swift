@@ -120,3 +120,26 @@ struct ONNXGraphModelTests {
         #expect(ONNXGraphFixtures.worstRelative(try #require(gxa.rows.first).scores, product, floor: 1e-3) <= 1e-5)
     }
 }
+
+@Suite("ONNX graph models: KernelSHAP's first-layer shortcut")
+struct ONNXFirstLayerShortcutTests {
+    @Test("the imported input preprocessing (Scaler; Sub and Div) folds into the first affine node, and the rest of the graph runs from its pre-activations",
+          arguments: ONNXGraphModelTests.samples)
+    func shortcut(sample: String) throws {
+        let model = try ONNXGraphFixtures.sample(sample).model
+        let affine = try #require(model.inputAffine, "no first-layer shortcut on \(sample)")
+        let entry = try #require(try ONNXGraphFixtures.document()[sample])
+        let x = try ONNXGraphFixtures.tensor(entry["input"])
+        let hidden = affine.bias.count, width = model.inputWidth
+        var h = [Float](repeating: 0, count: x.batchSize * hidden)
+        for r in 0..<x.batchSize {
+            for o in 0..<hidden {
+                var sum = Double(affine.bias[o])
+                for j in 0..<width { sum += Double(affine.weight[o * width + j]) * Double(x.scalars[r * width + j]) }
+                h[r * hidden + o] = Float(sum)
+            }
+        }
+        let viaShortcut = model.infer(preActivations: Tensor(shape: [x.batchSize, hidden], scalars: h))
+        #expect(Closeness.maxAbsDifference(viaShortcut.scalars, model.infer(x).scalars) < 1e-5)
+    }
+}

@@ -133,3 +133,30 @@ struct GraphModelTests {
         #expect(wired.forward(x).scalars == plain.forward(x).scalars)
     }
 }
+
+@Suite("Graph models train")
+struct GraphTrainingTests {
+    @Test("the trainer fits a DAG with fan-out: the training loss falls, every layer with parameters changes")
+    func trains() throws {
+        let model = try GraphModelFixture.model()
+        var rng = SplitMix64(seed: 3)
+        let n = 96
+        var xs = [Float](), classes = [Int]()
+        for _ in 0..<n {
+            let row = (0..<3).map { _ in Float(rng.nextNormal()) }
+            xs += row
+            classes.append(row[0] + row[1] > 0.5 ? 0 : (row[2] > 0 ? 1 : 2))
+        }
+        let data = LabeledData(inputs: Tensor(shape: [n, 3], scalars: xs), classes: classes, classCount: 3)
+        let before = model.parameters
+        var configuration = TrainingConfiguration()
+        configuration.epochCount = 40
+        configuration.batchSize = 16
+        let history = try Trainer(configuration: configuration).fit(model, training: data)
+        let losses = history.epochs.map(\.trainLoss)
+        #expect(try #require(losses.last) < 0.7 * (try #require(losses.first)))
+        for (i, (a, b)) in zip(before, model.parameters).enumerated() where !a.isEmpty {
+            #expect(a.map(\.scalars) != b.map(\.scalars), "layer \(i) did not change")
+        }
+    }
+}
