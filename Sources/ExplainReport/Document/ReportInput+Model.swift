@@ -21,10 +21,14 @@ extension ReportInput {
 }
 
 extension ReportInput.LayerSummary {
-    /// One summary per layer of `model`: name, type, output shape and parameter count.
+    /// One summary per layer of `model`: name, type, output shape, parameter count and, in a graph, what it reads.
     public static func summaries(of model: Model) -> [ReportInput.LayerSummary] {
-        zip(model.layers, model.layerShapes).map { layer, shape in
-            ReportInput.LayerSummary(name: layer.name, type: layer.type, outputShape: shape, parameterCount: layer.parameterCount)
+        let producers = ["input"] + model.layers.map(\.name)
+        return zip(model.layers, model.layerShapes).enumerated().map { i, pair in
+            let ids = model.inputIDs[i]
+            return ReportInput.LayerSummary(name: pair.0.name, type: pair.0.type, outputShape: pair.1,
+                                            parameterCount: pair.0.parameterCount,
+                                            reads: ids == [i] ? nil : ids.map { producers[$0] })
         }
     }
 }

@@ -13,12 +13,16 @@ public struct ReportInput: Sendable {
         public var type: String
         public var outputShape: [Int]
         public var parameterCount: Int
+        /// In a graph model, the layers it reads (`input` for the model's input) when they are not just the layer
+        /// before it; nil otherwise.
+        public var reads: [String]?
 
-        public init(name: String, type: String, outputShape: [Int], parameterCount: Int) {
+        public init(name: String, type: String, outputShape: [Int], parameterCount: Int, reads: [String]? = nil) {
             self.name = name
             self.type = type
             self.outputShape = outputShape
             self.parameterCount = parameterCount
+            self.reads = reads
         }
     }
 

@@ -75,13 +75,20 @@ struct TitlePage {
             return y + measure.measure("0", font: Fonts.body).height
         }
         let total = architecture.reduce(0) { $0 + $1.parameterCount }
-        let rows = architecture.map {
-            [$0.name, $0.type, Labels.shape($0.outputShape), Labels.count($0.parameterCount)]
+        // A graph's wiring: layers are numbered, and those that do not just read the one before them list the
+        // numbers they read (0 is the model's input).
+        let isGraph = architecture.contains { $0.reads != nil }
+        let number = Dictionary(architecture.enumerated().map { ($0.element.name, "#\($0.offset + 1)") },
+                                uniquingKeysWith: { a, _ in a }).merging(["input": "input"]) { a, _ in a }
+        let rows = architecture.enumerated().map { i, layer in
+            (isGraph ? ["\(i + 1)"] : []) + [layer.name, layer.type, Labels.shape(layer.outputShape), Labels.count(layer.parameterCount)]
+                + (isGraph ? [(layer.reads ?? []).map { number[$0] ?? $0 }.joined(separator: " + ")] : [])
         }
-        var table = Table(header: ["layer", "type", "output shape", "parameters"], rows: rows,
-                          rightAligned: [false, false, true, true])
+        var table = Table(header: (isGraph ? ["#"] : []) + ["layer", "type", "output shape", "parameters"] + (isGraph ? ["reads"] : []),
+                          rows: rows,
+                          rightAligned: (isGraph ? [true] : []) + [false, false, true, true] + (isGraph ? [false] : []))
         table.rows = PageTemplate.fitting(rows, table: table, height: frame.maxY - y - 20, measure: measure)
-            + [["total", "", "", Labels.count(total)]]
+            + [(isGraph ? [""] : []) + ["total", "", "", Labels.count(total)] + (isGraph ? [""] : [])]
         return y + table.draw(in: Rect(x: frame.minX, y: y, width: frame.width, height: frame.maxY - y),
                               measure: measure, into: &d)
     }
