@@ -25,19 +25,11 @@ import tempfile
 REQUIREMENTS = ["numpy", "onnx", "onnxruntime"]
 
 
-def ensure_environment():
-    """Re-runs this script inside the virtualenv, creating it first when it does not exist."""
-    venv = os.environ.get("EXPLAINKIT_VENV", "/tmp/explainkit-venv")
-    python = os.path.join(venv, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
-        return
-    if not os.path.exists(python):
-        subprocess.check_call([sys.executable, "-m", "venv", venv])
-        subprocess.check_call([python, "-m", "pip", "install", "--quiet", *REQUIREMENTS])
-    os.execv(python, [python, *sys.argv])
 
 
-ensure_environment()
+from explainkit_venv import ensure_environment  # noqa: E402
+
+ensure_environment(REQUIREMENTS)
 
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
