@@ -330,6 +330,33 @@ def mlp8():
     }, [n.op_type for n in model.graph.node]
 
 
+def iris_labels():
+    """An iris MLPClassifier with its string class labels, for the labels a bare .onnx gets its outputs named by."""
+    import csv as csv_module
+    from skl2onnx import to_onnx
+    from skl2onnx.common.data_types import FloatTensorType
+    from sklearn.neural_network import MLPClassifier
+
+    with open(os.path.join(ROOT, "samples", "iris", "iris.csv")) as f:
+        rows = list(csv_module.reader(f))
+    header, body = rows[0], rows[1:]
+    label = header.index("label")
+    x = np.array([[float(v) for j, v in enumerate(r) if j != label] for r in body], dtype=np.float32)
+    y = np.array([r[label] for r in body])
+    clf = MLPClassifier(hidden_layer_sizes=(4,), random_state=0, max_iter=3000).fit(x, y)
+    model = to_onnx(clf, initial_types=[("input", FloatTensorType([None, x.shape[1]]))],
+                    options={id(clf): {"zipmap": False}}, target_opset={"": 17, "ai.onnx.ml": 3})
+    samples.sorted_opsets(model)
+    model.doc_string = "iris_labels: scripts/make_onnx_graph_fixtures.py"
+    onnx.checker.check_model(model, full_check=True)
+    path = os.path.join(OUT, "iris_labels.onnx")
+    onnx.save(model, path)
+    model = onnx.load(path)
+    probabilities = run(model, x[:4], ["probabilities"])["probabilities"]
+    return ({"onnx": rel(path), "classes": [str(c) for c in clf.classes_], "input": tensor(x[:4]),
+             "probabilities": tensor(probabilities)}, [n.op_type for n in model.graph.node])
+
+
 def main():
     import captum
     import skl2onnx
@@ -342,6 +369,7 @@ def main():
     expected["breast_cancer_pipeline"], operators["breast_cancer_pipeline"] = breast_cancer_pipeline()
     expected["digits_resnet"], operators["digits_resnet"] = digits_resnet()
     expected["mlp8"], operators["mlp8"] = mlp8()
+    expected["iris_labels"], operators["iris_labels"] = iris_labels()
     expected["versions"] = {"onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__,
                             "torch": torch.__version__, "captum": captum.__version__,
                             "scikit-learn": sklearn.__version__, "skl2onnx": skl2onnx.__version__,
@@ -353,7 +381,7 @@ def main():
         print(name, ops)
     d = expected["digits_resnet"]
     print("inner tensor:", d["inner_tensor"]["name"], "of node", d["inner_tensor"]["node"])
-    print("logit tensors:", {k: expected[k]["logit_tensor"] for k in operators})
+    print("logit tensors:", {k: expected[k]["logit_tensor"] for k in operators if "logit_tensor" in expected[k]})
     print("IG convergence deltas:", {k: d["integrated_gradients"][k]["convergence_delta"] for k in ("zeros", "mean")})
     print("mlp8 test accuracy", expected["mlp8"]["test_accuracy"], "probabilities",
           expected["mlp8"]["probabilities"]["values"])

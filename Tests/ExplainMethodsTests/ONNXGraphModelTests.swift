@@ -143,3 +143,19 @@ struct ONNXFirstLayerShortcutTests {
         #expect(Closeness.maxAbsDifference(viaShortcut.scalars, model.infer(x).scalars) < 1e-5)
     }
 }
+
+@Suite("ONNX graph models: class labels")
+struct ONNXClassLabelTests {
+    @Test("a bare scikit-learn export names its outputs by its class labels, and predicts what onnxruntime predicts")
+    func labels() throws {
+        let entry = try #require(try ONNXGraphFixtures.document()["iris_labels"])
+        let classes = try #require(entry["classes"]?.arrayValue).compactMap(\.stringValue)
+        let path = ONNXGraphFixtures.folder.appendingPathComponent("iris_labels.onnx").path
+        let model = try ModelFile.loadONNX(path: path, featureNames: nil, namesFrom: "iris.csv").model
+        #expect(model.outputNames == classes)
+        #expect(classes == ["setosa", "versicolor", "virginica"])
+        let x = try ONNXGraphFixtures.tensor(entry["input"])
+        let want = try ONNXGraphFixtures.doubles(entry["probabilities"])
+        #expect(ONNXGraphFixtures.worstRelative(model.forward(x).scalars.map(Double.init), want) <= 1e-5)
+    }
+}

@@ -33,7 +33,8 @@ extension ModelFileDecoder {
 
 extension ModelFile {
     /// The model of a bare `.onnx` file, named after the file, with these feature names (one per input value, the
-    /// CSV's columns; nil for `x0`, `x1`, …) and outputs named `0`, `1`, ….
+    /// CSV's columns; nil for `x0`, `x1`, …) and outputs named by the class labels a scikit-learn export carries,
+    /// else `0`, `1`, ….
     /// - Throws: the ONNX reader's errors; `ExplainError(.invalidInput)` at `csv` when the number of feature names
     ///   differs from the model's input width, saying both.
     public static func loadONNX(path: String, outputName: String? = nil, featureNames: [String]?,
@@ -49,7 +50,7 @@ extension ModelFile {
         }
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         var result = ModelFile(model: try ONNXModelBuilder.model(graph, file: path, name: name, featureNames: featureNames,
-                                                                 outputNames: nil))
+                                                                 outputNames: graph.classLabels))
         result.onnxPath = URL(fileURLWithPath: path).lastPathComponent
         return result
     }

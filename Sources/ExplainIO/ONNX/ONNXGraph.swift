@@ -23,6 +23,8 @@ public struct ONNXGraph: Sendable, Equatable {
     public var sampleShapes: [String: [Int]]
     /// The default-domain opset the model imports (11 to 21).
     public var opsetVersion: Int
+    /// The class labels a scikit-learn classifier's export carries (one per output), or nil.
+    public var classLabels: [String]?
 
     public init(inputs: [ONNXValue], output: ONNXValue, outputs: [ONNXOutputInfo], nodes: [ONNXNode],
                 constants: [String: Tensor], sampleShapes: [String: [Int]], opsetVersion: Int) {

@@ -46,6 +46,8 @@ public enum ONNXReader {
         let graph = model.graph
         var constants: [String: ONNXConstant] = [:]
         for tensor in graph.initializer {
+            // String tensors (a classifier's class labels) only feed label outputs, which are never explained.
+            if tensor.dataType == Int32(Onnx_TensorProto.DataType.string.rawValue) { continue }
             constants[tensor.name] = try ONNXConstant(tensor, location: "\(file): initializer \"\(tensor.name)\"")
         }
         let inputs = try graph.input.filter { constants[$0.name] == nil }.map { info throws(ExplainError) in
@@ -58,11 +60,39 @@ public enum ONNXReader {
             nodes.append(try ONNXNodeContext(node, index: index, opset: opset, file: file))
         }
         let chosen = try chooseOutput(outputs, named: outputName, nodes: nodes, file: file)
-        let plan = try ONNXTopology(nodes: nodes, inputs: inputs.map(\.name), constants: Set(constants.keys), file: file)
+        let plan = try ONNXTopology(nodes: nodes, inputs: inputs.map(\.name),
+                                    constants: Set(graph.initializer.map(\.name)), file: file)
             .needed(for: chosen)
         var lowering = ONNXLowering(inputs: inputs, constants: constants, file: file)
         for index in plan.order { try lowering.lower(nodes[index], needed: plan.neededTensors) }
-        return try lowering.graph(output: chosen, outputs: outputs, opset: opset)
+        var result = try lowering.graph(output: chosen, outputs: outputs, opset: opset)
+        result.classLabels = classLabels(graph, width: result.output.sampleShape.reduce(1, *))
+        return result
+    }
+
+    /// skl2onnx's class labels: the int64 or string `classes` tensor its label output reads through
+    /// `ArrayFeatureExtractor`, when it has one label per explained output; nil otherwise.
+    static func classLabels(_ graph: Onnx_GraphProto, width: Int) -> [String]? {
+        for node in graph.node where node.opType == "ArrayFeatureExtractor" && node.domain == "ai.onnx.ml" {
+            guard let name = node.input.first, let t = graph.initializer.first(where: { $0.name == name }) else { continue }
+            var labels: [String] = []
+            if t.dataType == Int32(Onnx_TensorProto.DataType.string.rawValue) {
+                labels = t.stringData.map { String(decoding: $0, as: UTF8.self) }
+            } else if t.dataType == Int32(Onnx_TensorProto.DataType.int64.rawValue) {
+                if !t.int64Data.isEmpty {
+                    labels = t.int64Data.map(String.init)
+                } else if t.rawData.count % 8 == 0 {
+                    let raw = [UInt8](t.rawData)
+                    labels = stride(from: 0, to: raw.count, by: 8).map { start in
+                        var v: UInt64 = 0
+                        for k in 0..<8 { v |= UInt64(raw[start + k]) << (8 * UInt64(k)) }
+                        return String(Int64(bitPattern: v))
+                    }
+                }
+            }
+            if labels.count == width, Set(labels).count == width { return labels }
+        }
+        return nil
     }
 
     /// The ModelProto, or the error at the byte where the file breaks.
