@@ -38,6 +38,6 @@ let package = Package(
             "ExplainIO", "TestSupport", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "ExplainReportTests", dependencies: ["ExplainReport", "TestSupport"]),
-        .testTarget(name: "ExplainCLITests", dependencies: ["ExplainCLI", "TestSupport"]),
+        .testTarget(name: "ExplainCLITests", dependencies: ["ExplainCLI", "TestSupport"], exclude: ["Fixtures"]),
     ]
 )
