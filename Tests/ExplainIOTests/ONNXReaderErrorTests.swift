@@ -102,6 +102,17 @@ struct ONNXReaderErrorTests {
         #expect(utf8.location == "m.onnx: byte 6")
     }
 
+    @Test("a window wider than its padded input is refused, even where truncating division would give one position")
+    func windowTooWide() throws {
+        // Width 2, kernel 3, stride 2: (2 − 3) / 2 + 1 truncates to 1 but has no position.
+        let pool = node("MaxPool", ints: ["kernel_shape": [3, 3], "strides": [2, 2]])
+        let error = try #require(failure(try model(pool, sample: [1, 2, 2])))
+        #expect(error.message.contains("does not fit"), "\(error.message)")
+        // With padding 1 on every side it fits: (2 + 2 − 3) / 2 + 1 = 1.
+        let padded = node("MaxPool", ints: ["kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1]])
+        #expect(failure(try model(padded, sample: [1, 2, 2])) == nil)
+    }
+
     /// A model of one node over input x [batch, sample...], serialized.
     func model(_ node: Onnx_NodeProto, sample: [Int64], opset: Int64 = 17, irVersion: Int64 = 8,
                initializers: [Onnx_TensorProto] = []) throws -> [UInt8] {

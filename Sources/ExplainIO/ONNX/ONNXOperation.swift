@@ -60,9 +60,13 @@ public struct ONNXWindow: Sendable, Equatable {
         self.padsEnd = padsEnd
     }
 
-    /// The output size along spatial axis `axis` for an input of `size` (floor division, ceil_mode 0).
+    /// The output size along spatial axis `axis` for an input of `size` (floor division, ceil_mode 0); 0 or less
+    /// when the window does not fit in the padded input.
     public func outputSize(_ size: Int, axis: Int) -> Int {
         let extent = dilations[axis] * (kernel[axis] - 1) + 1
-        return (size + padsBegin[axis] + padsEnd[axis] - extent) / strides[axis] + 1
+        let room = size + padsBegin[axis] + padsEnd[axis] - extent
+        // Floor, not truncation toward zero: a window wider than the padded input has no position.
+        guard room >= 0 else { return 0 }
+        return room / strides[axis] + 1
     }
 }
