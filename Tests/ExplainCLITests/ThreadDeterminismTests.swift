@@ -3,7 +3,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The same seed gives the same JSON bytes at every `--threads`, for every method, on a tabular and an image sample.
+/// The same seed gives the same JSON bytes at every `--threads`, for every method, on a tabular and an image sample
+/// and on the residual ONNX graph model.
 ///
 /// Five rows split into blocks of 2, 2, 1 at one thread and of 1 at two or three, so rows that shared a batch at one
 /// thread count are alone at another; and `--rows 3` alone must give row 3's explanation of the full run.
@@ -15,8 +16,8 @@ struct ThreadDeterminismTests {
     /// The methods for image models only.
     static let imageMethods: [String] = ["grad-cam", "guided-grad-cam", "occlusion"]
     /// Every (sample, method) pair where the method applies.
-    static let cases: [String] = ["breast_cancer", "digits"].flatMap { sample in
-        (methods + (sample == "digits" ? imageMethods : [])).map { "\(sample) \($0)" }
+    static let cases: [String] = ["breast_cancer", "digits", "digits_resnet"].flatMap { sample in
+        (methods + (sample.hasPrefix("digits") ? imageMethods : [])).map { "\(sample) \($0)" }
     }
 
     /// Options that keep each debug run short.
@@ -31,13 +32,16 @@ struct ThreadDeterminismTests {
         }
     }
 
-    /// The JSON of one run on `sample`'s `explain.csv`.
+    /// The JSON of one run on `sample`'s `explain.csv` (`digits_resnet`: the ONNX graph model on the digits rows).
     static func json(_ sample: String, _ method: String, _ extra: [String]) throws -> [UInt8] {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("out.json").path
+        let model = sample == "digits_resnet" ? EndToEndTests.samplePath("onnx", "digits_resnet.json")
+            : EndToEndTests.samplePath(sample, "model.json")
+        let rows = EndToEndTests.samplePath(sample == "digits_resnet" ? "digits" : sample, "explain.csv")
         let out = try CLIRunner.run([
-            "--model", EndToEndTests.samplePath(sample, "model.json"), "--input", EndToEndTests.samplePath(sample, "explain.csv"),
+            "--model", model, "--input", rows,
             "--method", method, "--seed", "3", "--json", path, "--out", dir.appendingPathComponent("r.pdf").path, "--quiet",
         ] + options(method) + extra)
         #expect(out.status == 0, "\(sample) \(method): \(out.stderr)")
