@@ -67,4 +67,14 @@ struct ONNXWriterNamingTests {
                     + "conv2d, maxpool2d, avgpool2d, flatten, dropout, relu, leaky_relu, tanh, sigmoid, softmax"
         }
     }
+
+    @Test("a graph model is refused, even when all its layers have ONNX forms: its wiring is not a chain")
+    func graphRefused() throws {
+        // fc2 reads the input, not fc1's output: written as a chain, it would read the wrong tensor.
+        let w = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]), b = Tensor(shape: [2])
+        let model = try Model(name: "g", inputShape: [2], featureNames: ["a", "b"], outputNames: ["p", "q"],
+                              layers: [Dense(name: "fc1", weight: w, bias: b), Dense(name: "fc2", weight: w, bias: b)],
+                              inputIDs: [[0], [0]])
+        #expect(throws: ExplainError.self) { _ = try ONNXWriter.data(model) }
+    }
 }

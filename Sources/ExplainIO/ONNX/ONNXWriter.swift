@@ -30,6 +30,11 @@ public enum ONNXWriter {
     /// The model as an ONNX ModelProto.
     /// - Throws: `ExplainError(.unsupported)` at `layers[i]` for a layer that has no ONNX form (a custom `Layer`).
     public static func modelProto(_ model: Model) throws(ExplainError) -> Onnx_ModelProto {
+        guard model.isChain else {
+            throw ExplainError(.unsupported, "model \(Echo.quoted(model.name)) is a graph (its layers do not form a chain); "
+                               + "export writes sequential models, and a graph model's own .onnx file is already its ONNX form",
+                               at: "layers")
+        }
         var builder = ONNXGraphBuilder()
         let names = layerNames(model, builder: &builder)
         var current = inputName
