@@ -34,8 +34,15 @@ extension Model {
         }
         var start: Int
         var kinds: [Int: Kind]
-        /// The layers whose ReLU (the next layer) is fused into them and skipped.
+        /// The layers whose ReLU is fused into them.
         var fusesReLU: Set<Int>
+        /// How many following layers each layer absorbs (a batch normalisation, a ReLU), which are skipped.
+        var absorbed: [Int: Int] = [:]
+    }
+
+    /// Whether layer `i` alone reads the output of layer `i − 1`, which nothing else reads.
+    private func readsOnlyPrevious(_ i: Int, _ counts: [Int]) -> Bool {
+        i < layers.count && inputIDs[i] == [i] && counts[i] == 1
     }
 
     /// The tail's plan: each layer's kind, worked out once per set of weights.
@@ -44,18 +51,28 @@ extension Model {
         var kinds: [Int: GraphTail.Kind] = [:]
         var fuses = Set<Int>()
         func shape(_ id: Int) -> [Int] { id == 0 ? inputShape : layerShapes[id - 1] }
+        var absorbed: [Int: Int] = [:]
         var i = start
         while i < layers.count {
             let input = shape(inputIDs[i][0])
-            let fusable = i + 1 < layers.count && inputIDs[i + 1] == [i + 1] && counts[i + 1] == 1
-                && (layers[i + 1] as? Activation)?.kind == .relu
+            let fusable = readsOnlyPrevious(i + 1, counts) && (layers[i + 1] as? Activation)?.kind == .relu
             switch layers[i] {
-            case let conv as Conv2D where input.count == 3:
-                kinds[i] = .convolutionLast(ChannelsLastConvolution(conv, input: input, relu: fusable))
-                if fusable { fuses.insert(i) }
+            case var conv as Conv2D where input.count == 3:
+                // A batch normalisation right after the convolution folds into its weights and bias.
+                var taken = 0
+                if readsOnlyPrevious(i + 1, counts), let bn = layers[i + 1] as? ChannelAffine,
+                   bn.scale.count == conv.weight.shape[0] {
+                    conv = Self.folded(conv, bn)
+                    taken = 1
+                }
+                let relu = readsOnlyPrevious(i + 1 + taken, counts) && (layers[i + 1 + taken] as? Activation)?.kind == .relu
+                kinds[i] = .convolutionLast(ChannelsLastConvolution(conv, input: input, relu: relu))
+                if relu { fuses.insert(i) }
+                absorbed[i] = taken + (relu ? 1 : 0)
             case let dense as Dense where input.count == 1:
                 kinds[i] = .dense(dense)
                 if fusable { fuses.insert(i) }
+                absorbed[i] = fusable ? 1 : 0
             case let pool as Pool2D where input.count == 3:
                 kinds[i] = .poolLast(pool)
             case is GlobalAveragePool where input.count == 3:
@@ -67,9 +84,21 @@ extension Model {
             default:
                 kinds[i] = .channelsFirst
             }
-            i += fuses.contains(i) ? 2 : 1
+            i += 1 + (absorbed[i] ?? 0)
         }
-        return GraphTail(start: start, kinds: kinds, fusesReLU: fuses)
+        return GraphTail(start: start, kinds: kinds, fusesReLU: fuses, absorbed: absorbed)
+    }
+
+    /// `conv` followed by a per-channel affine map, as one convolution: W′[o] = s[o]·W[o], b′[o] = s[o]·b[o] + t[o].
+    static func folded(_ conv: Conv2D, _ affine: ChannelAffine) -> Conv2D {
+        var out = conv
+        let o = conv.weight.shape[0], per = conv.weight.count / o
+        for k in 0..<o {
+            let s = affine.scale.scalars[k]
+            for j in 0..<per { out.weight.scalars[k * per + j] *= s }
+            out.bias.scalars[k] = s * conv.bias.scalars[k] + affine.shift.scalars[k]
+        }
+        return out
     }
 
     /// Layers `tail.start...` on `x`, tensor `tail.start` (channels-first), without pullbacks; every tensor is
@@ -114,7 +143,7 @@ extension Model {
                 remaining[id] -= 1
                 if remaining[id] == 0 { tensors[id] = nil }
             }
-            let out = tail.fusesReLU.contains(i) ? i + 2 : i + 1
+            let out = i + 1 + (tail.absorbed[i] ?? 0)
             tensors[out] = y
             isLast[out] = outputIsLast
             i = out

@@ -160,3 +160,35 @@ struct GraphTrainingTests {
         }
     }
 }
+
+@Suite("Graph inference plans")
+struct GraphInferencePlanTests {
+    @Test("a residual block of conv → batch norm → relu: infer (norm folded into the convolution, channels-last) equals forward")
+    func residualBlock() throws {
+        let r = { (shape: [Int], seed: UInt64) in FiniteDifferences.randomTensor(shape: shape, seed: seed, scale: 0.5) }
+        let norm = { (name: String, seed: UInt64) in
+            ChannelAffine(name: name, scale: r([3], seed).scalars.map { 1 + $0 }, shift: r([3], seed + 1).scalars)
+        }
+        let layers: [any Layer] = [
+            Conv2D(name: "stem", weight: r([3, 2, 3, 3], 1), bias: r([3], 2), stride: 1, padding: 1),   // 1
+            Activation(name: "relu0", kind: .relu),                                                    // 2 (read twice)
+            Conv2D(name: "c1", weight: r([3, 3, 3, 3], 3), bias: r([3], 4), stride: 1, padding: 1),     // 3
+            norm("bn1", 5),                                                                            // 4
+            Activation(name: "relu1", kind: .relu),                                                    // 5
+            Conv2D(name: "c2", weight: r([3, 3, 3, 3], 7), bias: r([3], 8), stride: 1, padding: 1),     // 6
+            norm("bn2", 9),                                                                            // 7
+            Broadcast(name: "add", operation: .add),                                                   // 8: relu0 + bn2
+            Activation(name: "relu", kind: .relu),                                                     // 9
+            GlobalAveragePool(name: "gap"),                                                            // 10
+            Flatten(name: "flat"),                                                                     // 11
+            Dense(name: "fc", weight: r([4, 3], 11), bias: r([4], 12)),                                 // 12
+        ]
+        let wiring: [[Int]] = [[0], [1], [2], [3], [4], [5], [6], [2, 7], [8], [9], [10], [11]]
+        let model = try Model(name: "res", inputShape: [2, 5, 5], featureNames: (0..<50).map { "p\($0)" },
+                              outputNames: ["a", "b", "c", "d"], layers: layers, inputIDs: wiring)
+        let x = r([7, 50], 13)
+        let forward = model.forward(x), inferred = model.infer(x)
+        let scale = Double(forward.scalars.map(Swift.abs).max() ?? 1)
+        #expect(Closeness.maxAbsDifference(forward.scalars, inferred.scalars) < 1e-5 * Swift.max(1, scale))
+    }
+}
