@@ -12,7 +12,7 @@ extension Model {
     var chainPrefixCount: Int {
         let counts = consumerCounts
         var k = 0
-        while k < layers.count, inputIDs[k] == [k], counts[k] == 1, !(layers[k] is any MultiInputLayer) { k += 1 }
+        while readsOnlyPrevious(k, counts), !(layers[k] is any MultiInputLayer) { k += 1 }
         return k
     }
 
@@ -40,21 +40,23 @@ extension Model {
         var absorbed: [Int: Int] = [:]
     }
 
-    /// Whether layer `i` alone reads the output of layer `i − 1`, which nothing else reads.
+    /// Whether layer `i` alone reads the output of layer `i − 1` (or the input, for layer 0), which nothing else reads.
     private func readsOnlyPrevious(_ i: Int, _ counts: [Int]) -> Bool {
         i < layers.count && inputIDs[i] == [i] && counts[i] == 1
     }
+
+    /// The sample shape of tensor `id` (0 the input, i + 1 the output of layer i).
+    private func tensorShape(_ id: Int) -> [Int] { id == 0 ? inputShape : layerShapes[id - 1] }
 
     /// The tail's plan: each layer's kind, worked out once per set of weights.
     func graphTail(from start: Int) -> GraphTail {
         let counts = consumerCounts
         var kinds: [Int: GraphTail.Kind] = [:]
         var fuses = Set<Int>()
-        func shape(_ id: Int) -> [Int] { id == 0 ? inputShape : layerShapes[id - 1] }
         var absorbed: [Int: Int] = [:]
         var i = start
         while i < layers.count {
-            let input = shape(inputIDs[i][0])
+            let input = tensorShape(inputIDs[i][0])
             let fusable = readsOnlyPrevious(i + 1, counts) && (layers[i + 1] as? Activation)?.kind == .relu
             switch layers[i] {
             case var conv as Conv2D where input.count == 3:
@@ -79,7 +81,7 @@ extension Model {
                 kinds[i] = .globalAverageLast
             case is Activation, is Identity, is Dropout:
                 kinds[i] = .layoutFree
-            case is Broadcast where inputIDs[i].allSatisfy({ shape($0) == layerShapes[i] }):
+            case is Broadcast where inputIDs[i].allSatisfy({ tensorShape($0) == layerShapes[i] }):
                 kinds[i] = .layoutFree
             default:
                 kinds[i] = .channelsFirst
@@ -107,10 +109,9 @@ extension Model {
         var remaining = consumerCounts
         var tensors = [Tensor?](repeating: nil, count: layers.count + 1)
         var isLast = [Bool](repeating: false, count: layers.count + 1)
-        func shape(_ id: Int) -> [Int] { id == 0 ? inputShape : layerShapes[id - 1] }
         func read(_ id: Int, last: Bool) -> Tensor {
             guard let t = tensors[id] else { preconditionFailure("Model \(name): tensor \(id) was dropped early") }
-            let s = shape(id)
+            let s = tensorShape(id)
             guard isLast[id] != last, Self.layoutsDiffer(s) else { return t }
             return last ? Self.transposed(t, rows: s[0], columns: s[1] * s[2], shape: [s[1], s[2], s[0]])
                         : Self.transposed(t, rows: s[1] * s[2], columns: s[0], shape: s)
@@ -129,11 +130,11 @@ extension Model {
                                  bias: dense.bias.scalars, outputs: dense.outputCount, relu: tail.fusesReLU.contains(i))
                 outputIsLast = false
             case let .poolLast(pool):
-                (y, outputIsLast) = (pool.inferenceChannelsLast(read(ids[0], last: true), input: shape(ids[0])), true)
+                (y, outputIsLast) = (pool.inferenceChannelsLast(read(ids[0], last: true), input: tensorShape(ids[0])), true)
             case .globalAverageLast:
-                (y, outputIsLast) = (Self.globalAverageChannelsLast(read(ids[0], last: true), shape: shape(ids[0])), false)
+                (y, outputIsLast) = (Self.globalAverageChannelsLast(read(ids[0], last: true), shape: tensorShape(ids[0])), false)
             case .layoutFree:
-                let last = ids.allSatisfy { isLast[$0] || !Self.layoutsDiffer(shape($0)) }
+                let last = ids.allSatisfy { isLast[$0] || !Self.layoutsDiffer(tensorShape($0)) }
                 let inputs = ids.map { read($0, last: last) }
                 (y, outputIsLast) = (apply(i, inputs, mode: .inference).output, last)
             case .channelsFirst:

@@ -103,20 +103,17 @@ extension Model {
     }
 
     /// Consecutive `standardize` layers from layer `i` (before `end`) as one, and the index of the layer after them;
-    /// nil when layer `i` is not one. (x − m₁)/s₁ then (· − m₂)/s₂ is (x − (m₁ + m₂·s₁)) / (s₁·s₂): an imported
-    /// pipeline's Sub and Div (or Scaler) nodes fold into the first dense layer like one standardisation.
+    /// nil when layer `i` is not one (`composed(_:then:)`): an imported pipeline's Sub and Div (or Scaler) nodes fold
+    /// into the first dense layer like one standardisation.
     private func composedStandardize(from i: Int, end: Int) -> (standardize: (mean: [Float], std: [Float]), next: Int)? {
-        guard let first = layers[i] as? Standardize else { return nil }
-        var mean = first.mean, std = first.std, next = i + 1
+        guard var composed = layers[i] as? Standardize else { return nil }
+        var next = i + 1
         while next < end, let s = layers[next] as? Standardize {
-            for j in mean.indices {
-                mean[j] += s.mean[j] * std[j]
-                std[j] *= s.std[j]
-            }
+            composed = Self.composed(composed, then: s)
             next += 1
         }
         guard next < end else { return nil }
-        return (standardize: (mean: mean, std: std), next: next)
+        return (standardize: (mean: composed.mean, std: composed.std), next: next)
     }
 
     /// Runs `steps` on one block of rows.

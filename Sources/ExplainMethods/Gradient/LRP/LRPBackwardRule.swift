@@ -42,14 +42,18 @@ struct LRPBackwardRule: BackwardRule {
     /// A sum or concatenation: each input gets its share of the relevance, x_k ⊙ J_kᵀ (R / (z + ε·sign z)).
     func propagateInputs(_ signal: Tensor, through trace: LayerTrace, at index: Int) throws(ExplainError) -> [Tensor] {
         guard trace.layer.propagationKind == .affine else { throw LRP.unsupported(trace.layer, at: index) }
-        let eps = epsilon
-        let s = signal.zip(trace.output) { r, v in r / (v + (v >= 0 ? eps : -eps)) }
+        let s = stabilisedRatio(signal, trace.output)
         return zip(trace.gradients(s), trace.inputs).map { $0.zip($1, *) }
     }
 
-    private func redistributed(_ relevance: Tensor, input: Tensor, z: Tensor, pullback: Pullback) -> Tensor {
+    /// R / (z + ε·sign z), elementwise.
+    private func stabilisedRatio(_ relevance: Tensor, _ z: Tensor) -> Tensor {
         let eps = epsilon
-        let s = relevance.zip(z) { r, v in r / (v + (v >= 0 ? eps : -eps)) }
+        return relevance.zip(z) { r, v in r / (v + (v >= 0 ? eps : -eps)) }
+    }
+
+    private func redistributed(_ relevance: Tensor, input: Tensor, z: Tensor, pullback: Pullback) -> Tensor {
+        let s = stabilisedRatio(relevance, z)
         return pullback(s).input.zip(input, *)
     }
 }
