@@ -2,13 +2,14 @@ import ExplainKit
 
 // Release-mode benchmarks: swift run -c release explain-bench [suite ...]
 // Suites: forward, io, training, gradient, deeplift, gradientshap, lime, kernelshap, perturbation,
-// perturbation-choice, graph (default: all). Figures are recorded in benchmarks/README.md.
+// perturbation-choice, graph, kernels (default: all). Figures are recorded in benchmarks/README.md.
 let requested = Set(CommandLine.arguments.dropFirst())
 func wants(_ suite: String) -> Bool { requested.isEmpty || requested.contains(suite) }
 
 BLAS.setThreadCount(1)
 MemoryTuning.apply()  // as the CLI does: freed activation buffers stay in the heap
 print("ExplainKit benchmarks (release build, single-threaded BLAS unless noted)")
+if wants("kernels") { runKernelBenchmark() }
 if wants("forward") { _ = runForwardBenchmark() }
 if wants("graph") { runGraphBenchmark() }
 if wants("io") {

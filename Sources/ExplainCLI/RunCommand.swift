@@ -44,6 +44,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Also write one PNG per report page into this directory.")
     var png: String?
 
+    @Flag(name: .customLong("no-report"), help: "Write no PDF report (for batch jobs with --json); refused with --out or --png.")
+    var noReport = false
+
     @Option(help: "Write the attribution JSON here (- for stdout).")
     var json: String?
 
@@ -66,6 +69,9 @@ struct RunCommand: ParsableCommand {
         where path?.isEmpty == true {
             throw ValidationError("\(flag) must be a path, got an empty string")
         }
+        if noReport, let flag = out != nil ? "--out" : png != nil ? "--png" : nil {
+            throw ValidationError("--no-report writes no report, so \(flag) has nothing to write; drop one of them")
+        }
         try CountFlag.requirePositive(maxRows, "--max-rows")
         if maxPages < 0 { throw ValidationError("--max-pages must be 0 or more, got \(maxPages)") }
         if let rows {
@@ -77,9 +83,9 @@ struct RunCommand: ParsableCommand {
 
     /// The PDF report's path: `--out`, or `reports/<model-name>-<input-stem>-<method>.pdf` with the model's name made
     /// a safe file name (nil `modelName`: unknown yet, so nil without `--out`); nil for `--method predict`, which
-    /// writes no report.
+    /// writes no report, and with `--no-report`.
     func reportPath(modelName: String?) -> String? {
-        guard method != .predict else { return nil }
+        guard method != .predict && !noReport else { return nil }
         if let out { return out }
         guard let modelName else { return nil }
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent

@@ -23,22 +23,22 @@ extension Model {
         }
         for (index, step) in steps.enumerated() {
             switch step {
-            case let .dense(weight, bias, outputs, relu):
+            case let .dense(map, relu):
                 leave()
                 if let chw = flattened {
-                    out.append(.dense(weight: Self.channelsLastColumns(weight, outputs: outputs, chw),
-                                      bias: bias, outputs: outputs, relu: relu))
+                    let weight = Self.channelsLastColumns(map.weight, outputs: map.outputs, chw)
+                    out.append(.dense(PackedAffine(weight: weight, bias: map.bias, outputs: map.outputs), relu: relu))
                     flattened = nil
                 } else {
                     out.append(step)
                 }
-                shape = [outputs]
+                shape = [map.outputs]
             case let .convolution(conv, relu) where shape.count == 3:
                 let prepared = ChannelsLastConvolution(conv, input: shape, relu: relu)
                 if isLast && prepared.isCheaperUnrolled {
                     // A small convolution after another one: one well-shaped sgemm instead of a patch matrix.
                     let (weight, bias) = prepared.unrolled(channelsLastInput: true)
-                    out.append(.dense(weight: weight, bias: bias, outputs: bias.count, relu: relu))
+                    out.append(.dense(PackedAffine(weight: weight, bias: bias, outputs: bias.count), relu: relu))
                 } else {
                     if !isLast && Self.layoutsDiffer(shape) { out.append(.toChannelsLast(shape: shape)) }
                     out.append(.convolutionLast(prepared))
@@ -63,6 +63,11 @@ extension Model {
                 leave()
                 out.append(step)
                 shape = layerShapes[i]
+            case var .graph(tail) where isLast:
+                // The graph's nodes read tensors in either order: no change of layout between the chain and them.
+                tail.inputIsLast = true
+                out.append(.graph(tail))
+                isLast = false
             default:
                 leave()
                 out.append(step)

@@ -75,8 +75,8 @@ extension Model {
 
     /// The affine first step of `steps` (`inferenceSteps()`), or nil.
     func firstAffineStep(_ steps: [InferenceStep]) -> FirstAffineStep? {
-        if inputShape.count == 1, case let .dense(weight, bias, outputs, relu)? = steps.first {
-            return FirstAffineStep(kind: .dense(weight: weight, bias: bias), steps: 1, hidden: outputs, relu: relu)
+        if inputShape.count == 1, case let .dense(map, relu)? = steps.first {
+            return FirstAffineStep(kind: .dense(weight: map.weight, bias: map.bias), steps: 1, hidden: map.outputs, relu: relu)
         }
         guard inputShape.count == 3 else { return nil }
         var i = 0, standardize: Standardize?

@@ -22,7 +22,7 @@ extension Model {
             /// A conv2d on channels-last samples (its ReLU fused when `fusesReLU`).
             case convolutionLast(ChannelsLastConvolution)
             /// A dense layer on flat rows.
-            case dense(Dense)
+            case dense(PackedAffine)
             /// Pooling on channels-last samples.
             case poolLast(Pool2D)
             /// Global average pooling of channels-last samples.
@@ -33,6 +33,9 @@ extension Model {
             case channelsFirst
         }
         var start: Int
+        /// Whether tensor `start`, the leading chain's output, arrives in channels-last order (`channelsLast(_:)`
+        /// leaves a chain's convolutional run in that order when a graph tail follows it).
+        var inputIsLast = false
         var kinds: [Int: Kind]
         /// The layers whose ReLU is fused into them.
         var fusesReLU: Set<Int>
@@ -72,7 +75,7 @@ extension Model {
                 if relu { fuses.insert(i) }
                 absorbed[i] = taken + (relu ? 1 : 0)
             case let dense as Dense where input.count == 1:
-                kinds[i] = .dense(dense)
+                kinds[i] = .dense(PackedAffine(weight: dense.weight.scalars, bias: dense.bias.scalars, outputs: dense.outputCount))
                 if fusable { fuses.insert(i) }
                 absorbed[i] = fusable ? 1 : 0
             case let pool as Pool2D where input.count == 3:
@@ -116,7 +119,11 @@ extension Model {
             return last ? Self.transposed(t, rows: s[0], columns: s[1] * s[2], shape: [s[1], s[2], s[0]])
                         : Self.transposed(t, rows: s[1] * s[2], columns: s[0], shape: s)
         }
-        tensors[tail.start] = x
+        // In the sample shape of its order: callers may pass flat rows (`infer(preActivations:)`).
+        let s = tensorShape(tail.start)
+        let shape = tail.inputIsLast && s.count == 3 ? [s[1], s[2], s[0]] : s
+        tensors[tail.start] = x.reshaped([x.batchSize] + shape)
+        isLast[tail.start] = tail.inputIsLast
         var i = tail.start
         while i < layers.count {
             let ids = inputIDs[i]
@@ -124,10 +131,9 @@ extension Model {
             switch tail.kinds[i] ?? .channelsFirst {
             case let .convolutionLast(conv):
                 (y, outputIsLast) = (conv.apply(read(ids[0], last: true)), true)
-            case let .dense(dense):
+            case let .dense(map):
                 let h = read(ids[0], last: false)
-                y = Dense.affine(h.reshaped([h.batchSize, h.sampleCount]), weight: dense.weight.scalars,
-                                 bias: dense.bias.scalars, outputs: dense.outputCount, relu: tail.fusesReLU.contains(i))
+                y = map(h.reshaped([h.batchSize, h.sampleCount]), relu: tail.fusesReLU.contains(i))
                 outputIsLast = false
             case let .poolLast(pool):
                 (y, outputIsLast) = (pool.inferenceChannelsLast(read(ids[0], last: true), input: tensorShape(ids[0])), true)
@@ -158,9 +164,10 @@ extension Model {
         var out = [Float](repeating: 0, count: n * c)
         // As `GlobalAveragePool`: the sum in Double, in position order, times 1 / positions.
         let inverse = 1 / Double(positions)
+        var sums = [Double](repeating: 0, count: c)
         x.scalars.withUnsafeBufferPointer { src in
             for s in 0..<n {
-                var sums = [Double](repeating: 0, count: c)
+                for k in 0..<c { sums[k] = 0 }
                 for p in 0..<positions {
                     let base = (s * positions + p) * c
                     for k in 0..<c { sums[k] += Double(src[base + k]) }

@@ -4,7 +4,7 @@ extension Model {
     /// One step of the inference pipeline: a dense layer with its folded weights, a conv2d or pooling layer run without
     /// a pullback, or a layer run as in `forward`.
     enum InferenceStep {
-        case dense(weight: [Float], bias: [Float], outputs: Int, relu: Bool)
+        case dense(PackedAffine, relu: Bool)
         case convolution(Conv2D, relu: Bool)
         case pool(Pool2D)
         case layer(Int)
@@ -94,7 +94,7 @@ extension Model {
             }
             let relu = denseAt + 1 < end && (layers[denseAt + 1] as? Activation)?.kind == .relu
             let (w, b) = dense.folded(standardize: standardize)
-            steps.append(.dense(weight: w, bias: b, outputs: dense.outputCount, relu: relu))
+            steps.append(.dense(PackedAffine(weight: w, bias: b, outputs: dense.outputCount), relu: relu))
             i = denseAt + (relu ? 2 : 1)
             flat = layerShapes[i - 1].count == 1
         }
@@ -121,8 +121,8 @@ extension Model {
         var h = x
         for step in steps {
             switch step {
-            case let .dense(weight, bias, outputs, relu):
-                h = Dense.affine(h, weight: weight, bias: bias, outputs: outputs, relu: relu)
+            case let .dense(map, relu):
+                h = map(h.reshaped([h.batchSize, h.sampleCount]), relu: relu)
             case let .convolution(conv, relu):
                 h = conv.inference(h, relu: relu)
             case let .pool(pool):

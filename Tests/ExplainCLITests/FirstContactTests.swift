@@ -112,14 +112,14 @@ struct FirstContactTests {
         let result = try #require(try Self.results(dir).first)
         #expect(result.parameters["baseline"] == "mean" && result.parameters["baseline_mean_of"] == "feature_stats")
         let stats = try #require(file.featureStats)
-        let atMean = file.model.forward(Tensor(shape: [1, 3], scalars: stats.mean.map { Float($0) }))
+        let atMean = file.model.infer(Tensor(shape: [1, 3], scalars: stats.mean.map { Float($0) }))
         for e in result.explanations { #expect(e.baseValue == Double(atMean.scalars[e.target])) }
         // `--baseline zeros` keeps captum's behaviour.
         let (zerosOut, zerosDir) = try Self.run(["--model", fixture.modelPath, "--input", fixture.inputPath,
                                                  "--method", "integrated-gradients", "--baseline", "zeros"])
         #expect(zerosOut.status == 0)
         let zeros = try #require(try Self.results(zerosDir).first)
-        let atZero = file.model.forward(Tensor(shape: [1, 3], repeating: 0))
+        let atZero = file.model.infer(Tensor(shape: [1, 3], repeating: 0))
         #expect(zeros.parameters["baseline"] == "zeros")
         for e in zeros.explanations { #expect(e.baseValue == Double(atZero.scalars[e.target])) }
         // An image model keeps the zeros baseline.

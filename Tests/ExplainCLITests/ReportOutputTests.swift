@@ -34,6 +34,28 @@ struct ReportOutputTests {
         }
     }
 
+    @Test("--no-report writes the JSON and no PDF, and is refused with --out or --png")
+    func noReport() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let common = ["--model", EndToEndTests.samplePath("iris", "model.json"),
+                      "--input", EndToEndTests.samplePath("iris", "explain.csv"), "--method", "gradient", "--rows", "0"]
+        let run = try CLIRunner.run(common + ["--no-report", "--json", "out.json"], in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("report:"), "\(run.stderr)")
+        #expect(Self.entries(dir) == ["out.json"])
+        let withReport = try CLIRunner.run(common + ["--json", "with.json", "--out", "with.pdf"], in: dir)
+        #expect(withReport.status == 0, "\(withReport.stderr)")
+        // The JSON does not depend on whether a report was rendered.
+        #expect(try AtomicFile.read(dir.appendingPathComponent("out.json").path)
+                == AtomicFile.read(dir.appendingPathComponent("with.json").path))
+        for flag in [["--out", "r.pdf"], ["--png", "pages"]] {
+            let refused = try CLIRunner.run(common + ["--no-report", "--json", "x.json"] + flag, in: dir)
+            #expect(refused.status == 64, "\(refused.stderr)")
+            #expect(refused.stderr.contains("--no-report writes no report, so \(flag[0]) has nothing to write"), "\(refused.stderr)")
+        }
+        #expect(Self.entries(dir) == ["out.json", "with.json", "with.pdf"])
+    }
+
     @Test("the model's name becomes one safe file-name component")
     func fileNameComponent() {
         #expect(RunCommand.fileNameComponent("breast_cancer-mlp") == "breast_cancer-mlp")

@@ -27,28 +27,10 @@ extension Dense {
     }
 
     /// y = x·Wᵀ + b for `[N, k]` rows and a `[outputs, k]` weight, optionally followed by ReLU (as `Activation`
-    /// computes it). C starts as the bias rows and one β = 1 sgemm adds x·Wᵀ: with β = 0 OpenBLAS would clear C in a
-    /// slower pass of its own.
+    /// computes it), through the small-matrix kernel (`PackedAffine`; it packs the weight on each call, so a caller
+    /// that applies the same weights many times keeps a `PackedAffine` instead).
     public static func affine(_ input: Tensor, weight: [Float], bias: [Float], outputs m: Int, relu: Bool) -> Tensor {
-        let n = input.batchSize, k = input.sampleCount
-        precondition(weight.count == m * k && bias.count == m, "Dense: weight \(weight.count) for \(k) → \(m)")
-        var out = [Float](unsafeUninitializedCapacity: n * m) { o, initialized in
-            bias.withUnsafeBufferPointer { b in
-                guard let source = b.baseAddress, let base = o.baseAddress else { return }
-                // A loop rather than one memmove call per row: rows are short (a 2-output head is 8 bytes).
-                for r in 0..<n { for j in 0..<m { (base + r * m + j).initialize(to: source[j]) } }
-            }
-            initialized = n * m
-        }
-        input.scalars.withUnsafeBufferPointer { x in
-            weight.withUnsafeBufferPointer { wp in
-                out.withUnsafeMutableBufferPointer { o in
-                    guard let x0 = x.baseAddress, let w0 = wp.baseAddress, let o0 = o.baseAddress else { return }
-                    BLAS.gemm(x0, w0, o0, m: n, n: m, k: k, transposeB: true, beta: 1)
-                    if relu { for i in 0..<(n * m) { o0[i] = o0[i] > 0 ? o0[i] : 0 } }
-                }
-            }
-        }
-        return Tensor(shape: [n, m], scalars: out)
+        precondition(weight.count == m * input.sampleCount && bias.count == m, "Dense: weight \(weight.count) for \(input.sampleCount) → \(m)")
+        return PackedAffine(weight: weight, bias: bias, outputs: m)(input.reshaped([input.batchSize, input.sampleCount]), relu: relu)
     }
 }

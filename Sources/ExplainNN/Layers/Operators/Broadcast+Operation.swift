@@ -5,6 +5,17 @@ extension Broadcast.Operation {
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 [Float](unsafeUninitializedCapacity: count) { out, initialized in
+                    // Equal shapes (both operands full size, so both contiguous): one plain loop.
+                    if pa.count == count && pb.count == count {
+                        switch self {
+                        case .add: for o in 0..<count { out[o] = pa[o] + pb[o] }
+                        case .sub: for o in 0..<count { out[o] = pa[o] - pb[o] }
+                        case .mul: for o in 0..<count { out[o] = pa[o] * pb[o] }
+                        case .div: for o in 0..<count { out[o] = pa[o] / pb[o] }
+                        }
+                        initialized = count
+                        return
+                    }
                     switch self {
                     case .add: BroadcastIndexing.forEach(target, stridesA, stridesB) { o, i, j in out[o] = pa[i] + pb[j] }
                     case .sub: BroadcastIndexing.forEach(target, stridesA, stridesB) { o, i, j in out[o] = pa[i] - pb[j] }
