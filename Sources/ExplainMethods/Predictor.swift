@@ -11,6 +11,13 @@ public protocol BatchPredictor: Sendable {
     var outputCount: Int { get }
     /// Evaluates a batch of rows.
     func predict(_ batch: Tensor) throws -> Tensor
+    /// Whether each row's outputs (and, for a `DifferentiablePredictor`, its gradient) are the same bits whatever
+    /// other rows share the call, so explainers may batch rows together (`Model.rowsAreIndependent`; false by default).
+    var rowsAreIndependent: Bool { get }
+}
+
+extension BatchPredictor {
+    public var rowsAreIndependent: Bool { false }
 }
 
 /// A predictor that can also differentiate one output per row with respect to its inputs: what gradient methods need.

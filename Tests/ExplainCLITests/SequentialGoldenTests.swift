@@ -44,27 +44,29 @@ struct SequentialGoldenTests {
     }
 
     /// Numbers agree when |a − b| ≤ tolerance · max(|a|, |b|, scale), or both are below 1e-12 in size (a Double
-    /// additivity gap is rounding noise of order 1e-16). Inside an explanation, scale is its largest |f(x)|, |base value|
-    /// or |φ| (`explanationScale`): standard errors, gaps and other differences of model outputs carry the outputs'
-    /// float32 rounding, so they are measured against the outputs rather than themselves; elsewhere it is the largest
-    /// magnitude in the fixture's array that holds them.
+    /// additivity gap is rounding noise of order 1e-16). Inside an explanation, scale is its largest |f(x)|, |base
+    /// value| or |φ|, and inside a layer attribution's row its |f(x)| or largest score (`explanationScale`): standard
+    /// errors, gaps and other differences of model outputs carry the outputs' float32 rounding, so they are measured
+    /// against the outputs rather than themselves. Elsewhere it is the largest magnitude in the fixture's array that
+    /// holds them.
     ///
     /// The tolerance is 4e-6 for predictions, base values, attributions and standard errors, and 3e-5 inside
     /// `diagnostics`, whose gaps sum one rounded output difference per feature. The models now sum products in
-    /// another order (`PackedAffine`), and the fixture's build rounded a row differently depending on the rows that
-    /// shared its OpenBLAS call: in the fixture itself, wine row 4's probability is 0.7443570 from KernelSHAP's batch and
-    /// 0.7443561 from integrated gradients' (1.2e-6 apart, a standardisation folded into a dense layer over inputs near
-    /// 1,000). Measured worst cases today: 1.8e-6 (a wine feature-ablation φ) and 1.2e-5 (a breast-cancer
-    /// feature-ablation additivity gap in logits).
+    /// another order (`PackedAffine`, and the direct convolutions of the gradient path), and the fixture's build
+    /// rounded a row differently depending on the rows that shared its OpenBLAS call: in the fixture itself, wine row
+    /// 4's probability is 0.7443570 from KernelSHAP's batch and 0.7443561 from integrated gradients' (1.2e-6 apart, a
+    /// standardisation folded into a dense layer over inputs near 1,000). Measured worst cases today: 1.8e-6 (a wine
+    /// feature-ablation φ) and 1.2e-5 (a breast-cancer feature-ablation additivity gap in logits).
     static let relativeTolerance = 4e-6, diagnosticsTolerance = 3e-5
 
     static func closeEnough(_ a: Double, _ b: Double, scale: Double, tolerance: Double = relativeTolerance) -> Bool {
         a == b || abs(a - b) <= tolerance * max(abs(a), abs(b), scale) || max(abs(a), abs(b)) < 1e-12
     }
 
-    /// The largest |prediction|, |base_value| or |attribution| of an explanation object in the fixture; 0 for others.
+    /// The largest |prediction|, |base_value| or |attribution| of an explanation object in the fixture (or of a layer
+    /// attribution's row, whose attributions are its `scores`); 0 for others.
     static func explanationScale(_ members: [(key: String, value: JSONValue)]) -> Double {
-        guard let attributions = members.first(where: { $0.key == "attributions" })?.value,
+        guard let attributions = members.first(where: { $0.key == "attributions" || $0.key == "scores" })?.value,
               case let .array(values) = attributions else { return 0 }
         let outputs = members.filter { $0.key == "prediction" || $0.key == "base_value" }.compactMap { $0.value.doubleValue }
         return (values.compactMap(\.doubleValue) + outputs).map(abs).max() ?? 0

@@ -58,7 +58,9 @@ struct GuidedBackpropTests {
         for kind in GuidedBackprop.Kind.allCases {
             for (a, b) in zip(try GuidedBackprop(kind: kind).explain(x, using: model), gradient) {
                 #expect(Closeness.maxAbsDifference(a.attributions, b.attributions) < 1e-7)
-                #expect(a.target == b.target && a.prediction == b.prediction)
+                // Guided backprop's forward pass records parameter pullbacks (im2col); the gradient's does not (the
+                // direct convolution), so predictions agree to float rounding.
+                #expect(a.target == b.target && abs(a.prediction - b.prediction) <= 1e-6 * max(1, abs(b.prediction)))
             }
         }
     }

@@ -51,7 +51,8 @@ struct LayerAttributionTests {
             let expected = zip(y.row(r), g.row(r)).map { Double($0) * Double($1) }
             #expect(F.maxDifference(result.rows[r].scores, expected) < 1e-7)
             #expect(result.rows[r].target == 2 && result.rows[r].targetName == "c")
-            #expect(result.rows[r].prediction == Double(out.scalars[r * 3 + 2]))
+            // The attributor's pass needs no parameter gradients (the small-matrix kernel): equal to float rounding.
+            #expect(abs((result.rows[r].prediction ?? .nan) - Double(out.scalars[r * 3 + 2])) <= 1e-6)
         }
     }
 

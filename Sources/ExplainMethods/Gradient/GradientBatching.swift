@@ -18,7 +18,9 @@ import ExplainTensor
 /// kernels treat tiles, halves of tiles and edges with different instruction sequences), so a row batched with others
 /// would get numbers that depend on which rows those are: on the caller's split of its rows into blocks (the CLI's
 /// depends on `--threads`), or on `--rows`. Keeping each row's points to themselves makes every explanation a
-/// function of its own row, the model, the options and the seed only.
+/// function of its own row, the model, the options and the seed only. A predictor whose rows are independent to the
+/// bit (`BatchPredictor.rowsAreIndependent`: a `Model` whose layers run through the small-matrix kernel) gets chunks
+/// of several rows' points instead, with the same numbers.
 public struct GradientBatching: Sendable, Equatable {
     /// The largest number of scalars one chunk's pass may hold (default 2¹⁶).
     public var maxScalars: Int
@@ -53,9 +55,9 @@ public struct GradientBatching: Sendable, Equatable {
         return total
     }
 
-    /// The outputs `[N, outputCount]` of `rows`, predicted one row at a time.
+    /// The outputs `[N, outputCount]` of `rows`, predicted one row at a time (at once when rows are independent).
     func predict<P: BatchPredictor>(_ predictor: P, _ rows: Tensor) throws -> Tensor {
-        guard rows.batchSize > 1 else { return try predictor.predict(rows) }
+        guard rows.batchSize > 1, !predictor.rowsAreIndependent else { return try predictor.predict(rows) }
         return Tensor.concatenating(try (0..<rows.batchSize).map { try predictor.predict(rows.rows($0..<($0 + 1))) })
     }
 
@@ -64,9 +66,11 @@ public struct GradientBatching: Sendable, Equatable {
         _ predictor: P, _ rows: Tensor, target: Target
     ) throws -> (outputs: Tensor, gradient: Tensor, targets: [Int]) {
         guard rows.batchSize > 1 else { return try GradientSupport.outputsAndGradients(predictor, rows, target: target) }
+        let step = predictor.rowsAreIndependent ? pointsPerChunk(for: predictor) : 1
         var outputs: [Tensor] = [], gradients: [Tensor] = [], targets: [Int] = []
-        for r in 0..<rows.batchSize {
-            let part = try GradientSupport.outputsAndGradients(predictor, rows.rows(r..<(r + 1)), target: target)
+        for r in stride(from: 0, to: rows.batchSize, by: step) {
+            let part = try GradientSupport.outputsAndGradients(predictor, rows.rows(r..<Swift.min(rows.batchSize, r + step)),
+                                                               target: target)
             outputs.append(part.outputs)
             gradients.append(part.gradient)
             targets += part.targets
@@ -78,25 +82,29 @@ public struct GradientBatching: Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - pointsPerRow: points `r · pointsPerRow ..< (r + 1) · pointsPerRow` belong to explained row r; a chunk never
-    ///     crosses from one row's points to the next, so a row's numbers do not depend on the other rows.
+    ///     crosses from one row's points to the next (unless rows are independent), so a row's numbers do not depend
+    ///     on the other rows.
     ///   - fill: writes point `i` (its `inputWidth` values) into the buffer it is given.
     ///   - target: the output whose gradient is taken at point `i`.
     ///   - consume: receives the range of point indices of a chunk, its outputs `[n, outputCount]` and its gradients
     ///     `[n, inputWidth]`.
     ///   - progress: called after each chunk with the share of the points evaluated so far.
+    ///   - chunksMayMixRows: false keeps every chunk within one row's points even when rows are independent (for
+    ///     callers whose buffers follow a row's layout).
     /// - Complexity: N · ⌈pointsPerRow / pointsPerChunk⌉ batched forward and backward passes for N rows.
     func evaluate<P: DifferentiablePredictor>(
         _ predictor: P, pointCount: Int, pointsPerRow: Int,
         fill: (_ point: Int, _ into: UnsafeMutableBufferPointer<Float>) -> Void,
         target: (_ point: Int) -> Int,
         consume: (_ points: Range<Int>, _ outputs: Tensor, _ gradients: Tensor) throws -> Void,
-        progress: ((Double) -> Void)? = nil
+        progress: ((Double) -> Void)? = nil, chunksMayMixRows: Bool = true
     ) throws {
         let width = predictor.inputWidth
         let chunk = pointsPerChunk(for: predictor), perRow = Swift.max(1, pointsPerRow)
+        let mixesRows = chunksMayMixRows && predictor.rowsAreIndependent
         var start = 0
         while start < pointCount {
-            let rowEnd = (start / perRow + 1) * perRow
+            let rowEnd = mixesRows ? pointCount : (start / perRow + 1) * perRow
             let range = start..<Swift.min(pointCount, start + chunk, rowEnd)
             var scalars = [Float](repeating: 0, count: range.count * width)
             scalars.withUnsafeMutableBufferPointer { buffer in

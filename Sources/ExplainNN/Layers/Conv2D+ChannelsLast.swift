@@ -25,11 +25,17 @@ struct ChannelsLastConvolution {
         let o = conv.weight.shape[0]
         outputChannels = o
         self.relu = relu
-        let source = conv.weight.scalars, taps = g.kh * g.kw
-        let weight = (0..<(o * g.patch)).map { index in
-            // index = (o·taps + tap)·C + c  ←  source (o·C + c)·taps + tap
-            let c = index % g.c, tap = (index / g.c) % taps, out = index / (g.c * taps)
-            return source[(out * g.c + c) * taps + tap]
+        let taps = g.kh * g.kw, channels = g.c
+        // (o·taps + tap)·C + c  ←  source (o·C + c)·taps + tap
+        let weight = [Float](unsafeUninitializedCapacity: o * g.patch) { to, initialized in
+            conv.weight.scalars.withUnsafeBufferPointer { from in
+                for out in 0..<o {
+                    for c in 0..<channels {
+                        for tap in 0..<taps { to[(out * taps + tap) * channels + c] = from[(out * channels + c) * taps + tap] }
+                    }
+                }
+            }
+            initialized = o * g.patch
         }
         map = PackedAffine(weight: weight, bias: conv.bias.scalars, outputs: o)
     }

@@ -4,7 +4,8 @@ import ExplainTensor
 ///
 /// Lowered to one matrix product per batch: the patches of every sample form a `[N·OH·OW, C·kh·kw]` matrix (im2col),
 /// multiplied by Wᵀ through sgemm. The pullback uses two more sgemm calls and col2im. Every product accumulates into a
-/// zeroed buffer (beta 1), which gives the same sums as beta 0 without OpenBLAS's scaling pass.
+/// zeroed buffer (beta 1), which gives the same sums as beta 0 without OpenBLAS's scaling pass. Calls that need no
+/// parameter gradients (the explainers') run as direct channels-last convolutions instead (`Conv2D+Direct.swift`).
 public struct Conv2D: Layer {
     public var name: String
     public var type: String { "conv2d" }
@@ -72,6 +73,9 @@ public struct Conv2D: Layer {
 
     public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool, needsParameterGradients: Bool)
         -> (output: Tensor, pullback: Pullback) {
+        if usesDirectPath(needsParameterGradients: needsParameterGradients) {
+            return direct(input, needsInputGradient: needsInputGradient)
+        }
         let n = input.batchSize, o = weight.shape[0]
         let g = geometry(input.sampleShape)
         let rows = n * g.positions

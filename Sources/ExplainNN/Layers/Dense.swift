@@ -45,6 +45,7 @@ public struct Dense: Layer {
 
     public func callAsFunction(_ input: Tensor, mode: Mode, needsInputGradient: Bool, needsParameterGradients: Bool)
         -> (output: Tensor, pullback: Pullback) {
+        if !needsParameterGradients { return lean(input, needsInputGradient: needsInputGradient) }
         let n = input.batchSize, k = inputCount, m = outputCount
         // Broadcast the bias (one row copy each, not a scalar loop), then Y += X · Wᵀ.
         var out = [Float](unsafeUninitializedCapacity: n * m) { o, initialized in

@@ -83,8 +83,9 @@ public struct GradCAM: Sendable {
         let numbers = try GradientSupport.rowNumbers(rowIndices, count: x.batchSize)
         let shape = model.layerShapes[index], channels = shape[0], plane = shape[1] * shape[2]
         let outputCount = model.outputCount
-        // One row per pass, so that no row's numbers depend on the others (`GradientBatching`).
-        let chunk = 1
+        // One row per pass, so that no row's numbers depend on the others (`GradientBatching`), unless the model
+        // computes each row on its own (`Model.rowsAreIndependent`): then a cache-sized chunk of rows.
+        let chunk = model.rowsAreIndependent ? batching.pointsPerChunk(for: model) : 1
         var result: [Map] = []
         result.reserveCapacity(x.batchSize)
         for start in stride(from: 0, to: x.batchSize, by: chunk) {

@@ -59,7 +59,7 @@ extension GradientSHAP {
                                     }
                                 }
                             }
-                        })
+                        }, chunksMayMixRows: false)
                     }
                 }
             }
