@@ -75,7 +75,7 @@ extension Model {
                 if relu { fuses.insert(i) }
                 absorbed[i] = taken + (relu ? 1 : 0)
             case let dense as Dense where input.count == 1:
-                kinds[i] = .dense(PackedAffine(weight: dense.weight.scalars, bias: dense.bias.scalars, outputs: dense.outputCount))
+                kinds[i] = .dense(dense.packed)
                 if fusable { fuses.insert(i) }
                 absorbed[i] = fusable ? 1 : 0
             case let pool as Pool2D where input.count == 3:

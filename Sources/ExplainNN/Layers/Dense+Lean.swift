@@ -7,9 +7,12 @@ import ExplainTensor
 /// are then a function of that row alone, whatever other rows share the call (`Model.rowsAreIndependent`). They
 /// equal the OpenBLAS path's to float rounding.
 extension Dense {
+    /// y = x·Wᵀ + b as the small-matrix kernel's packed map.
+    var packed: PackedAffine { PackedAffine(weight: weight.scalars, bias: bias.scalars, outputs: outputCount) }
+
     func lean(_ input: Tensor, needsInputGradient: Bool) -> (output: Tensor, pullback: Pullback) {
         let n = input.batchSize, k = inputCount, m = outputCount
-        let output = PackedAffine(weight: weight.scalars, bias: bias.scalars, outputs: m)(input.reshaped([n, k]))
+        let output = packed(input.reshaped([n, k]))
         let inputShape = input.shape
         guard needsInputGradient else { return (output, { _ in (Tensor(shape: [0], scalars: []), []) }) }
         let w = weight.scalars
